@@ -1,0 +1,111 @@
+import { invalidArgument, invalidShape } from './errors.js';
+
+export type FloatArray = Float32Array | Float64Array;
+export type DType = 'float32' | 'float64';
+
+/** A dense row-major matrix: element (i, j) is `data[i * cols + j]`. */
+export interface Matrix<T extends FloatArray = FloatArray> {
+  data: T;
+  rows: number;
+  cols: number;
+}
+
+/** What every entry point accepts: a typed row-major matrix (dtype kept) or nested arrays (float64). */
+export type MatrixInput<T extends FloatArray = FloatArray> = Matrix<T> | ReadonlyArray<ArrayLike<number>>;
+
+/** The output dtype of an input: nested arrays are float64. */
+export type ArrayOf<M> = M extends Matrix<infer T> ? T : Float64Array;
+
+/** LAPACK indexes with 32-bit integers, so no matrix may hold more elements than this. */
+export const MAX_ELEMENTS = 2 ** 31 - 1;
+
+export function isFloatArray(x: unknown): x is FloatArray {
+  return x instanceof Float32Array || x instanceof Float64Array;
+}
+
+export function dtypeOf(data: FloatArray): DType {
+  return data instanceof Float32Array ? 'float32' : 'float64';
+}
+
+export function checkDimension(value: unknown, what: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw invalidShape(`${what} must be a positive integer, got ${describe(value)}`);
+  }
+  if (value > MAX_ELEMENTS) {
+    throw invalidShape(`${what} = ${value} exceeds the LAPACK limit of ${MAX_ELEMENTS}`);
+  }
+  return value;
+}
+
+/** Checks that `count` blocks of rows×cols fit in `length` elements and in LAPACK's 32-bit index range. */
+export function checkElementCount(length: number, dims: number[], what: string): void {
+  let total = 1;
+  for (const d of dims) total *= d;
+  const perMatrix = dims.length > 2 ? total / dims[0]! : total;
+  if (!Number.isSafeInteger(total) || perMatrix > MAX_ELEMENTS) {
+    throw invalidShape(`${what}: ${dims.join('×')} overflows the addressable size`);
+  }
+  if (total !== length) {
+    throw invalidShape(`${what}: data has ${length} elements but ${dims.join('×')} = ${total}`);
+  }
+}
+
+/** Normalises any accepted input form to a row-major typed matrix, without copying typed data. */
+export function toMatrix(a: unknown, name = 'a'): Matrix {
+  if (Array.isArray(a)) return fromNested(a, name);
+  if (a === null || typeof a !== 'object') {
+    throw invalidArgument(`${name} must be { data, rows, cols } or number[][], got ${describe(a)}`);
+  }
+  const { data, rows, cols } = a as Partial<Matrix>;
+  if (!isFloatArray(data)) {
+    throw invalidArgument(`${name}.data must be a Float32Array or Float64Array, got ${describe(data)}`);
+  }
+  checkDimension(rows, `${name}.rows`);
+  checkDimension(cols, `${name}.cols`);
+  checkElementCount(data.length, [rows!, cols!], name);
+  return { data, rows: rows!, cols: cols! };
+}
+
+function fromNested(a: unknown[], name: string): Matrix<Float64Array> {
+  const rows = a.length;
+  if (rows === 0) throw invalidShape(`${name} is empty`);
+  const first = a[0];
+  if (!isRowLike(first)) throw invalidArgument(`${name}[0] must be an array of numbers`);
+  const cols = first.length;
+  if (cols === 0) throw invalidShape(`${name} has empty rows`);
+  checkElementCount(rows * cols, [rows, cols], name);
+  const data = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) {
+    const row = a[i];
+    if (!isRowLike(row)) throw invalidArgument(`${name}[${i}] must be an array of numbers`);
+    if (row.length !== cols) {
+      throw invalidShape(`${name} is ragged: row ${i} has ${row.length} entries, row 0 has ${cols}`);
+    }
+    for (let j = 0; j < cols; j++) {
+      const v = row[j];
+      if (typeof v !== 'number') throw invalidArgument(`${name}[${i}][${j}] is not a number: ${describe(v)}`);
+      data[i * cols + j] = v;
+    }
+  }
+  return { data, rows, cols };
+}
+
+function isRowLike(x: unknown): x is ArrayLike<unknown> {
+  return Array.isArray(x) || isFloatArray(x);
+}
+
+export function describe(x: unknown): string {
+  if (x === null) return 'null';
+  if (Array.isArray(x)) return `an array of length ${x.length}`;
+  if (ArrayBuffer.isView(x)) return x.constructor.name;
+  if (typeof x === 'object') return x.constructor?.name ?? 'an object';
+  if (typeof x === 'string') return JSON.stringify(x.length > 40 ? `${x.slice(0, 40)}…` : x);
+  return String(x);
+}
+
+/** Nested arrays from a row-major matrix (for adapters and debugging). */
+export function toNested(m: Matrix): number[][] {
+  const out: number[][] = new Array(m.rows);
+  for (let i = 0; i < m.rows; i++) out[i] = Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols));
+  return out;
+}
