@@ -1,0 +1,98 @@
+// One struct per native operation: parse the JS arguments, run the core
+// (on any thread), and build the JS result (on the JS thread). The same
+// struct serves the sync call and its async twin.
+#pragma once
+#include <napi.h>
+
+#include "../native/linalg.hpp"
+#include "../native/memory.hpp"
+#include "convert.hpp"
+
+namespace effrank::binding {
+
+// Raises InvalidShape unless the input holds exactly count·rows·cols values.
+void checkLength(const Input& in, std::initializer_list<Index> dims, const char* what);
+
+// svd(data, rows, cols, mode) with mode 0 = none, 1 = thin, 2 = full.
+struct SvdOp {
+  Input a;
+  Index m = 0, n = 0;
+  Vectors vectors = Vectors::Thin;
+  Output s, u, vt;
+
+  explicit SvdOp(const Napi::CallbackInfo& info);
+  void own() { a.own(); }
+  void run();
+  Napi::Value result(Napi::Env env) const;
+};
+
+// eigh(data, n, wantVectors, checkSymmetric)
+struct EighOp {
+  Input a;
+  Index n = 0;
+  bool vectors = true;
+  bool check = false;
+  Output values, vecs;
+
+  explicit EighOp(const Napi::CallbackInfo& info);
+  void own() { a.own(); }
+  void run();
+  Napi::Value result(Napi::Env env) const;
+};
+
+// gram(data, rows, cols, side, weights | null, scale, accumulateFloat64)
+struct GramOp {
+  Input a, weights;
+  Index m = 0, n = 0;
+  GramSide side = GramSide::Cols;
+  double scale = 1;
+  bool widen = false;
+  Output out;
+
+  explicit GramOp(const Napi::CallbackInfo& info);
+  void own() {
+    a.own();
+    weights.own();
+  }
+  void run();
+  Napi::Value result(Napi::Env env) const;
+};
+
+// countAbove(data, n, threshold)
+struct CountAboveOp {
+  Input g;
+  Index n = 0;
+  double threshold = 0;
+  Index count = 0;
+
+  explicit CountAboveOp(const Napi::CallbackInfo& info);
+  void own() { g.own(); }
+  void run();
+  Napi::Value result(Napi::Env env) const;
+};
+
+// svdvalsBatched(data, count, rows, cols)
+struct SvdvalsBatchedOp {
+  Input a;
+  Index count = 0, m = 0, n = 0;
+  Output out;
+
+  explicit SvdvalsBatchedOp(const Napi::CallbackInfo& info);
+  void own() { a.own(); }
+  void run();
+  Napi::Value result(Napi::Env env) const;
+};
+
+// eigvalshBatched(data, count, n)
+struct EigvalshBatchedOp {
+  Input a;
+  Index count = 0, n = 0;
+  Output out;
+
+  explicit EigvalshBatchedOp(const Napi::CallbackInfo& info);
+  void own() { a.own(); }
+  void run();
+  Napi::Value result(Napi::Env env) const;
+};
+
+}  // namespace effrank::binding

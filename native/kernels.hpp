@@ -1,0 +1,39 @@
+// Unlocked, single-matrix kernels shared by the one-matrix entry points (which
+// take the compute lock with all BLAS threads) and the batched loops (which run
+// them on several workers with one BLAS thread each).
+#pragma once
+#include <cstddef>
+
+#include "linalg.hpp"
+
+namespace effrank::detail {
+
+// Validates a rows×cols shape for LAPACK's 32-bit indexing.
+void checkShape(Index rows, Index cols, const char* what);
+
+template <class T>
+void svdKernel(const T* a, Index m, Index n, Vectors vectors, T* s, T* u, T* vt);
+
+template <class T>
+void eighKernel(const T* a, Index n, T* w, T* vectors);
+
+// Makes the largest-magnitude entry of a strided vector positive; returns
+// true if it flipped the sign.
+template <class T>
+bool normaliseSign(T* v, Index count, Index stride) {
+  Index best = 0;
+  T bestAbs = T(-1);
+  for (Index i = 0; i < count; ++i) {
+    const T x = v[i * stride];
+    const T ax = x < 0 ? -x : x;
+    if (ax > bestAbs) {
+      bestAbs = ax;
+      best = i;
+    }
+  }
+  if (v[best * stride] >= 0) return false;
+  for (Index i = 0; i < count; ++i) v[i * stride] = -v[i * stride];
+  return true;
+}
+
+}  // namespace effrank::detail

@@ -1,0 +1,74 @@
+// float/double overloads of the LAPACKE column-major "_work" routines and the
+// CBLAS calls the core uses, so the algorithms can be written once as templates.
+// The _work variants with LAPACK_COL_MAJOR pass straight to LAPACK: no copies.
+#pragma once
+#include <cblas.h>
+#include <lapacke.h>
+
+namespace effrank::lapack {
+
+inline lapack_int gesdd(char jobz, lapack_int m, lapack_int n, float* a, lapack_int lda, float* s, float* u,
+                        lapack_int ldu, float* vt, lapack_int ldvt, float* work, lapack_int lwork,
+                        lapack_int* iwork) {
+  return LAPACKE_sgesdd_work(LAPACK_COL_MAJOR, jobz, m, n, a, lda, s, u, ldu, vt, ldvt, work, lwork, iwork);
+}
+inline lapack_int gesdd(char jobz, lapack_int m, lapack_int n, double* a, lapack_int lda, double* s, double* u,
+                        lapack_int ldu, double* vt, lapack_int ldvt, double* work, lapack_int lwork,
+                        lapack_int* iwork) {
+  return LAPACKE_dgesdd_work(LAPACK_COL_MAJOR, jobz, m, n, a, lda, s, u, ldu, vt, ldvt, work, lwork, iwork);
+}
+
+inline lapack_int gesvd(char jobu, char jobvt, lapack_int m, lapack_int n, float* a, lapack_int lda, float* s,
+                        float* u, lapack_int ldu, float* vt, lapack_int ldvt, float* work, lapack_int lwork) {
+  return LAPACKE_sgesvd_work(LAPACK_COL_MAJOR, jobu, jobvt, m, n, a, lda, s, u, ldu, vt, ldvt, work, lwork);
+}
+inline lapack_int gesvd(char jobu, char jobvt, lapack_int m, lapack_int n, double* a, lapack_int lda, double* s,
+                        double* u, lapack_int ldu, double* vt, lapack_int ldvt, double* work, lapack_int lwork) {
+  return LAPACKE_dgesvd_work(LAPACK_COL_MAJOR, jobu, jobvt, m, n, a, lda, s, u, ldu, vt, ldvt, work, lwork);
+}
+
+inline lapack_int syevd(char jobz, char uplo, lapack_int n, float* a, lapack_int lda, float* w, float* work,
+                        lapack_int lwork, lapack_int* iwork, lapack_int liwork) {
+  return LAPACKE_ssyevd_work(LAPACK_COL_MAJOR, jobz, uplo, n, a, lda, w, work, lwork, iwork, liwork);
+}
+inline lapack_int syevd(char jobz, char uplo, lapack_int n, double* a, lapack_int lda, double* w, double* work,
+                        lapack_int lwork, lapack_int* iwork, lapack_int liwork) {
+  return LAPACKE_dsyevd_work(LAPACK_COL_MAJOR, jobz, uplo, n, a, lda, w, work, lwork, iwork, liwork);
+}
+
+inline lapack_int syev(char jobz, char uplo, lapack_int n, float* a, lapack_int lda, float* w, float* work,
+                       lapack_int lwork) {
+  return LAPACKE_ssyev_work(LAPACK_COL_MAJOR, jobz, uplo, n, a, lda, w, work, lwork);
+}
+inline lapack_int syev(char jobz, char uplo, lapack_int n, double* a, lapack_int lda, double* w, double* work,
+                       lapack_int lwork) {
+  return LAPACKE_dsyev_work(LAPACK_COL_MAJOR, jobz, uplo, n, a, lda, w, work, lwork);
+}
+
+inline lapack_int sytrf(char uplo, lapack_int n, float* a, lapack_int lda, lapack_int* ipiv, float* work,
+                        lapack_int lwork) {
+  return LAPACKE_ssytrf_work(LAPACK_COL_MAJOR, uplo, n, a, lda, ipiv, work, lwork);
+}
+inline lapack_int sytrf(char uplo, lapack_int n, double* a, lapack_int lda, lapack_int* ipiv, double* work,
+                        lapack_int lwork) {
+  return LAPACKE_dsytrf_work(LAPACK_COL_MAJOR, uplo, n, a, lda, ipiv, work, lwork);
+}
+
+inline void gemm(CBLAS_ORDER order, CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, blasint m, blasint n, blasint k,
+                 float alpha, const float* a, blasint lda, const float* b, blasint ldb, float beta, float* c,
+                 blasint ldc) {
+  cblas_sgemm(order, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+inline void gemm(CBLAS_ORDER order, CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, blasint m, blasint n, blasint k,
+                 double alpha, const double* a, blasint lda, const double* b, blasint ldb, double beta, double* c,
+                 blasint ldc) {
+  cblas_dgemm(order, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+// LAPACK returns the optimal lwork as a floating-point number in work[0].
+template <class T>
+lapack_int queriedSize(T value) {
+  return static_cast<lapack_int>(value) + 1;
+}
+
+}  // namespace effrank::lapack

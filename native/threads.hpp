@@ -1,0 +1,42 @@
+// Thread control. OpenBLAS's thread count is process-global, so every
+// computation runs under one process-wide lock: a large job gets all BLAS
+// threads, a batch gets one BLAS thread per worker, never both at once.
+#pragma once
+#include <functional>
+#include <mutex>
+#include <string>
+
+namespace effrank {
+
+// Threads used per job (BLAS threads for one matrix, workers for a batch).
+int numThreads();
+// Clamped to [1, hardware threads]; returns the value applied.
+int setNumThreads(int n);
+int hardwareThreads();
+
+struct BackendInfo {
+  std::string blas;        // "OpenBLAS"
+  std::string blasConfig;  // openblas_get_config()
+  std::string coreName;    // kernel family in use
+  int blasThreads;
+  int threads;
+  int hardwareThreads;
+};
+BackendInfo backendInfo();
+
+// Holds the compute lock and sets the BLAS thread count for its lifetime.
+class ComputeScope {
+ public:
+  explicit ComputeScope(int blasThreads);
+  ComputeScope(const ComputeScope&) = delete;
+  ComputeScope& operator=(const ComputeScope&) = delete;
+
+ private:
+  std::unique_lock<std::mutex> lock_;
+};
+
+// Runs body(i) for i in [0, count) on numThreads() workers with single-threaded
+// BLAS. The first exception thrown by any worker is rethrown after all join.
+void parallelFor(long count, const std::function<void(long)>& body);
+
+}  // namespace effrank

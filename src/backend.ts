@@ -1,0 +1,71 @@
+/**
+ * Threads, limits and the facts a bug report needs.
+ *
+ * All computation runs under one process-wide lock, because OpenBLAS's thread
+ * count is global: a single large matrix uses `getNumThreads()` BLAS threads,
+ * a batch uses that many workers with one BLAS thread each. Async calls queue
+ * on one dedicated native thread (not libuv's pool), so fs/dns stay free.
+ */
+import { invalidArgument } from './errors.js';
+import { binding, callSync, packageRoot } from './native.js';
+
+export interface BackendInfo {
+  blas: string;
+  blasConfig: string;
+  blasCore: string;
+  blasThreads: number;
+  threads: number;
+  hardwareThreads: number;
+  queuedJobs: number;
+  addonVersion: string;
+  napiVersion: number;
+  addonPath: string;
+}
+
+/** Sets the threads per job (clamped to [1, hardware threads]); returns the value applied. */
+export function setNumThreads(n: number): number {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) throw invalidArgument(`threads must be a positive integer, got ${String(n)}`);
+  return callSync(() => binding.setNumThreads(n));
+}
+
+export function getNumThreads(): number {
+  return binding.getNumThreads();
+}
+
+export interface Limits {
+  /** Largest workspace, in 8-byte elements, one call may allocate; 0 = only available memory limits it. */
+  maxElements: number;
+}
+
+/**
+ * Caps the workspace of every call. A call that would need more fails with
+ * ERR_OUT_OF_MEMORY before allocating; without a cap, the check is against
+ * the memory the system reports available.
+ */
+export function setLimits(limits: Partial<Limits>): void {
+  if (limits.maxElements !== undefined) {
+    const cap = limits.maxElements;
+    if (!Number.isSafeInteger(cap) || cap < 0) throw invalidArgument(`maxElements must be a non-negative integer, got ${String(cap)}`);
+    callSync(() => binding.setMaxElements(cap));
+  }
+}
+
+export function getLimits(): Limits {
+  return { maxElements: binding.getMaxElements() };
+}
+
+export function backendInfo(): BackendInfo {
+  const raw = binding.backendInfo();
+  return {
+    blas: raw.blas,
+    blasConfig: raw.blasConfig,
+    blasCore: raw.blasCore,
+    blasThreads: raw.blasThreads,
+    threads: raw.threads,
+    hardwareThreads: raw.hardwareThreads,
+    queuedJobs: raw.queuedJobs,
+    addonVersion: raw.addonVersion,
+    napiVersion: raw.napiVersion,
+    addonPath: packageRoot,
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * Symmetric eigendecomposition, numpy.linalg style.
+ *
+ * - `values` ascending; column i of `vectors` is the eigenvector of values[i].
+ * - Only the lower triangle is read (numpy's UPLO='L'); `{ check: true }`
+ *   rejects a matrix whose triangles differ beyond rounding instead.
+ * - Sign convention: each eigenvector's largest-magnitude entry is positive.
+ * - NaN or ±Inf anywhere in the input is rejected (ERR_NON_FINITE).
+ * - ?syevd, falling back to ?syev when it fails to converge.
+ */
+import { invalidShape } from './errors.js';
+import { type ArrayOf, type FloatArray, type Matrix, type MatrixInput, toMatrix } from './matrix.js';
+import { binding, callAsync, callSync } from './native.js';
+
+export interface EighOptions {
+  /** Compute eigenvectors too (default true for eigh). */
+  vectors?: boolean;
+  /** Reject non-symmetric input instead of reading the lower triangle. */
+  check?: boolean;
+}
+
+export interface EighResult<T extends FloatArray = FloatArray> {
+  values: T;
+  vectors?: Matrix<T>;
+}
+
+function square(a: unknown): Matrix {
+  const m = toMatrix(a);
+  if (m.rows !== m.cols) throw invalidShape(`a square matrix is needed, got ${m.rows}×${m.cols}`);
+  return m;
+}
+
+function shapeResult<T extends FloatArray>(raw: { values: FloatArray; vectors?: FloatArray }, n: number): EighResult<T> {
+  const out: EighResult<T> = { values: raw.values as T };
+  if (raw.vectors) out.vectors = { data: raw.vectors as T, rows: n, cols: n };
+  return out;
+}
+
+export function eigh<A extends MatrixInput>(a: A, options: EighOptions = {}): EighResult<ArrayOf<A>> {
+  const m = square(a);
+  const raw = callSync(() => binding.eigh(m.data, m.rows, options.vectors ?? true, options.check ?? false));
+  return shapeResult(raw, m.rows);
+}
+
+export async function eighAsync<A extends MatrixInput>(a: A, options: EighOptions = {}): Promise<EighResult<ArrayOf<A>>> {
+  const m = square(a);
+  const raw = await callAsync(() => binding.eighAsync(m.data, m.rows, options.vectors ?? true, options.check ?? false));
+  return shapeResult(raw, m.rows);
+}
+
+/** Eigenvalues only, ascending. */
+export function eigvalsh<A extends MatrixInput>(a: A, options: { check?: boolean } = {}): ArrayOf<A> {
+  return eigh(a, { vectors: false, check: options.check }).values;
+}
+
+export async function eigvalshAsync<A extends MatrixInput>(a: A, options: { check?: boolean } = {}): Promise<ArrayOf<A>> {
+  return (await eighAsync(a, { vectors: false, check: options.check })).values;
+}
+
+export { square as toSquareMatrix };

@@ -1,0 +1,14 @@
+export { EffrankError, isEffrankError, ERROR_CODES } from './errors.js';
+export type { EffrankErrorCode } from './errors.js';
+export type { DType, FloatArray, Matrix, MatrixInput } from './matrix.js';
+export { svd, svdAsync, svdvals, svdvalsAsync } from './svd.js';
+export type { SvdOptions, SvdResult, SvdVectors } from './svd.js';
+export { eigh, eighAsync, eigvalsh, eigvalshAsync } from './eigh.js';
+export type { EighOptions, EighResult } from './eigh.js';
+export { gram, gramAsync } from './gram.js';
+export type { GramOptions } from './gram.js';
+export { countEigenvaluesAbove, countEigenvaluesAboveAsync } from './inertia.js';
+export { svdvalsBatched, svdvalsBatchedAsync, eigvalshBatched, eigvalshBatchedAsync } from './batched.js';
+export type { MatrixBatch, SvdvalsBatch, SymmetricBatch, EigvalshBatch } from './batched.js';
+export { setNumThreads, getNumThreads, setLimits, getLimits, backendInfo } from './backend.js';
+export type { BackendInfo, Limits } from './backend.js';

@@ -1,0 +1,99 @@
+/**
+ * The only module that loads the addon. node-gyp-build picks build/Release
+ * (a local cmake-js build) or prebuilds/<platform>-<arch> (the shipped one).
+ * Everything here is a thin typed facade; errors become EffrankError.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { fromNativeError } from './errors.js';
+import type { FloatArray } from './matrix.js';
+
+export interface NativeBackendInfo {
+  blas: string;
+  blasConfig: string;
+  blasCore: string;
+  blasThreads: number;
+  threads: number;
+  hardwareThreads: number;
+  queuedJobs: number;
+  pendingInThisThread: number;
+  addonVersion: string;
+  napiVersion: number;
+}
+
+interface SvdRaw {
+  s: FloatArray;
+  u?: FloatArray;
+  vt?: FloatArray;
+}
+interface EighRaw {
+  values: FloatArray;
+  vectors?: FloatArray;
+}
+
+/** The addon's exports (see bindings/addon.cpp). Shapes are validated again natively. */
+export interface Binding {
+  svd(data: FloatArray, rows: number, cols: number, mode: 0 | 1 | 2): SvdRaw;
+  svdAsync(data: FloatArray, rows: number, cols: number, mode: 0 | 1 | 2): Promise<SvdRaw>;
+  eigh(data: FloatArray, n: number, vectors: boolean, check: boolean): EighRaw;
+  eighAsync(data: FloatArray, n: number, vectors: boolean, check: boolean): Promise<EighRaw>;
+  gram(
+    data: FloatArray, rows: number, cols: number, side: 0 | 1,
+    weights: Float64Array | null, scale: number, widen: boolean,
+  ): FloatArray;
+  gramAsync(
+    data: FloatArray, rows: number, cols: number, side: 0 | 1,
+    weights: Float64Array | null, scale: number, widen: boolean,
+  ): Promise<FloatArray>;
+  countAbove(data: FloatArray, n: number, threshold: number): number;
+  countAboveAsync(data: FloatArray, n: number, threshold: number): Promise<number>;
+  svdvalsBatched(data: FloatArray, count: number, rows: number, cols: number): FloatArray;
+  svdvalsBatchedAsync(data: FloatArray, count: number, rows: number, cols: number): Promise<FloatArray>;
+  eigvalshBatched(data: FloatArray, count: number, n: number): FloatArray;
+  eigvalshBatchedAsync(data: FloatArray, count: number, n: number): Promise<FloatArray>;
+  setNumThreads(n: number): number;
+  getNumThreads(): number;
+  setMaxElements(n: number): void;
+  getMaxElements(): number;
+  backendInfo(): NativeBackendInfo;
+}
+
+/** The package root: src/ and dist/ both sit one level below it. */
+export const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+function load(): Binding {
+  const require = createRequire(import.meta.url);
+  const nodeGypBuild = require('node-gyp-build') as (dir: string) => unknown;
+  try {
+    return nodeGypBuild(packageRoot) as Binding;
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    throw new Error(
+      `effrank: could not load its native addon (${reason}). ` +
+        'Build it with `npm run build:native` (needs: apt-get install -y cmake g++ libopenblas-dev liblapacke-dev), ' +
+        'or install a package that ships prebuilds/.',
+    );
+  }
+}
+
+export const binding: Binding = load();
+
+/** Runs a synchronous native call, translating its errors. */
+export function callSync<R>(f: () => R): R {
+  try {
+    return f();
+  } catch (e) {
+    throw fromNativeError(e);
+  }
+}
+
+/** Awaits an async native call, translating its rejection. */
+export async function callAsync<R>(f: () => Promise<R>): Promise<R> {
+  try {
+    return await f();
+  } catch (e) {
+    throw fromNativeError(e);
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Singular value decomposition, numpy.linalg style.
+ *
+ * - `s` is descending, with min(m, n) entries.
+ * - The columns of `u` are the left singular vectors, the rows of `vt` the
+ *   right ones: a = u · diag(s) · vt.
+ * - Sign convention (deterministic, unlike LAPACK's): the largest-magnitude
+ *   entry of each row of `vt` is positive (the first one on ties), and the
+ *   matching column of `u` flips with it. The extra columns of a full `u`
+ *   (i ≥ min(m, n)) follow the same rule on their own.
+ * - The dtype of the input is kept: float32 in, float32 arithmetic and out.
+ * - ?gesdd (divide and conquer), falling back to ?gesvd when it fails to converge.
+ */
+import { invalidArgument } from './errors.js';
+import { type ArrayOf, type FloatArray, type Matrix, type MatrixInput, toMatrix } from './matrix.js';
+import { binding, callAsync, callSync } from './native.js';
+
+export type SvdVectors = 'none' | 'thin' | 'full';
+
+export interface SvdOptions {
+  /** 'thin' (default): u is m×k, vt is k×n; 'full': m×m and n×n; 'none': values only. */
+  vectors?: SvdVectors;
+}
+
+export interface SvdResult<T extends FloatArray = FloatArray> {
+  s: T;
+  u?: Matrix<T>;
+  vt?: Matrix<T>;
+}
+
+const MODES = { none: 0, thin: 1, full: 2 } as const;
+
+function modeOf(options: SvdOptions | undefined): 0 | 1 | 2 {
+  const vectors = options?.vectors ?? 'thin';
+  if (!Object.hasOwn(MODES, vectors)) {
+    throw invalidArgument(`vectors must be 'none', 'thin' or 'full', got ${String(vectors)}`);
+  }
+  return MODES[vectors];
+}
+
+function shapeResult<T extends FloatArray>(
+  raw: { s: FloatArray; u?: FloatArray; vt?: FloatArray },
+  rows: number,
+  cols: number,
+  mode: 0 | 1 | 2,
+): SvdResult<T> {
+  const k = Math.min(rows, cols);
+  const result: SvdResult<T> = { s: raw.s as T };
+  if (mode !== 0 && raw.u && raw.vt) {
+    result.u = { data: raw.u as T, rows, cols: mode === 2 ? rows : k };
+    result.vt = { data: raw.vt as T, rows: mode === 2 ? cols : k, cols };
+  }
+  return result;
+}
+
+export function svd<A extends MatrixInput>(a: A, options?: SvdOptions): SvdResult<ArrayOf<A>> {
+  const m = toMatrix(a);
+  const mode = modeOf(options);
+  const raw = callSync(() => binding.svd(m.data, m.rows, m.cols, mode));
+  return shapeResult(raw, m.rows, m.cols, mode);
+}
+
+/** Like `svd`, computed off the main thread; the input is copied at the call. */
+export async function svdAsync<A extends MatrixInput>(a: A, options?: SvdOptions): Promise<SvdResult<ArrayOf<A>>> {
+  const m = toMatrix(a);
+  const mode = modeOf(options);
+  const raw = await callAsync(() => binding.svdAsync(m.data, m.rows, m.cols, mode));
+  return shapeResult(raw, m.rows, m.cols, mode);
+}
+
+/** The singular values only, descending. */
+export function svdvals<A extends MatrixInput>(a: A): ArrayOf<A> {
+  return svd(a, { vectors: 'none' }).s;
+}
+
+export async function svdvalsAsync<A extends MatrixInput>(a: A): Promise<ArrayOf<A>> {
+  return (await svdAsync(a, { vectors: 'none' })).s;
+}

@@ -1,0 +1,31 @@
+import { invalidArgument } from './errors.js';
+import { describe } from './matrix.js';
+
+/**
+ * Validates quadrature weights (finite, non-negative, the expected length) and
+ * returns them as a Float64Array, the form the native core reads.
+ */
+export function toWeights(weights: unknown, expected: number, what = 'weights'): Float64Array {
+  if (!(weights instanceof Float64Array || weights instanceof Float32Array || Array.isArray(weights))) {
+    throw invalidArgument(`${what} must be a Float64Array, Float32Array or number[], got ${describe(weights)}`);
+  }
+  if (weights.length !== expected) {
+    throw invalidArgument(`${what} has ${weights.length} entries, expected ${expected}`);
+  }
+  const out = weights instanceof Float64Array ? weights : Float64Array.from(weights as ArrayLike<number>);
+  for (let i = 0; i < out.length; i++) {
+    const w = out[i]!;
+    if (typeof (weights as ArrayLike<unknown>)[i] !== 'number' || !Number.isFinite(w) || w < 0) {
+      throw invalidArgument(`${what}[${i}] must be a finite non-negative number, got ${String((weights as ArrayLike<unknown>)[i])}`);
+    }
+  }
+  return out;
+}
+
+/** Validates a finite scalar such as a Gram scale or a threshold. */
+export function toFinite(value: unknown, what: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw invalidArgument(`${what} must be a finite number, got ${describe(value)}`);
+  }
+  return value;
+}
