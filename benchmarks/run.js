@@ -4,12 +4,12 @@
 // Exit status: 0 when everything ran, even if targets fall short (benchmarks
 // report, they don't gate); 1 when something errored or answers disagreed.
 import { readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs, USAGE } from './lib/args.js';
 import { runFamily } from './lib/family.js';
 import { machineInfo } from './lib/machine.js';
-import { PYTHON, probeNumpy } from './lib/reference-client.js';
+import { probeNumpy } from './lib/reference-client.js';
 import { writeFamily, writeLatest, RESULTS_DIR } from './lib/results.js';
 import { familyRows, renderTable } from './lib/table.js';
 import { POLICIES } from './lib/timer.js';
@@ -47,7 +47,7 @@ function describeSetup(machine, numpy) {
   if (numpy.ok) {
     const n = numpy.info;
     lines.push(`numpy ${n.numpy}, scipy ${n.scipy}, ${n.openblas?.config ?? n.blasLibraries.join(' ')}`);
-    const lib = (libs) => libs.filter((p) => /openblas/.test(p)).join(' ');
+    const lib = (libs) => libs.filter((p) => /openblas/.test(basename(p))).join(' ');
     const mine = lib(machine.blasLibraries);
     const theirs = lib(n.blasLibraries);
     if (mine && theirs && mine !== theirs) lines.push(`note: effrank loaded ${mine} but numpy ${theirs}`);
@@ -72,9 +72,15 @@ async function main(argv) {
     return 0;
   }
 
-  const effrank = await loadEffrank();
+  let effrank;
+  try {
+    effrank = await loadEffrank();
+  } catch (e) {
+    console.error(e.message);
+    return 1;
+  }
   const numpy = await probeNumpy();
-  if (!numpy.ok) console.error(`note: no numpy reference (${PYTHON}: ${numpy.reason}); timing effrank and peers only`);
+  if (!numpy.ok) console.error(`note: no numpy reference (${numpy.reason}); timing effrank and peers only`);
   const machine = machineInfo(effrank);
   console.log(describeSetup(machine, numpy));
 

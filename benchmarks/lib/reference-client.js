@@ -41,7 +41,7 @@ export async function probeNumpy() {
     const { numpy } = await callPython(['--probe']);
     return { ok: true, info: numpy };
   } catch (e) {
-    return { ok: false, reason: e.code === 'ENOENT' ? `${PYTHON} not found` : e.message };
+    return { ok: false, reason: e.code === 'ENOENT' ? `${PYTHON} not found` : `${PYTHON}: ${e.message}` };
   }
 }
 

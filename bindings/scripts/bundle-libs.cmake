@@ -1,0 +1,22 @@
+# Copies the BLAS/LAPACK shared libraries an addon links against (and their
+# Fortran runtime) beside it, under their sonames, for self-contained prebuilds.
+# Usage: cmake -DADDON=path/to/effrank.node -DDEST=dir -P bundle-libs.cmake
+execute_process(COMMAND ldd ${ADDON} OUTPUT_VARIABLE _ldd RESULT_VARIABLE _rc)
+if(NOT _rc EQUAL 0)
+  message(FATAL_ERROR "bundle-libs: ldd ${ADDON} failed")
+endif()
+string(REPLACE "\n" ";" _lines "${_ldd}")
+set(_found 0)
+foreach(_line IN LISTS _lines)
+  if(_line MATCHES "^[ \t]*(lib(openblas|gfortran|quadmath|lapack|blas)[^ ]*) => ([^ ]+)")
+    set(_soname ${CMAKE_MATCH_1})
+    set(_path ${CMAKE_MATCH_3})
+    get_filename_component(_real ${_path} REALPATH)
+    file(COPY_FILE ${_real} ${DEST}/${_soname})
+    message(STATUS "bundle-libs: ${_soname} <- ${_real}")
+    math(EXPR _found "${_found} + 1")
+  endif()
+endforeach()
+if(_found EQUAL 0)
+  message(FATAL_ERROR "bundle-libs: no BLAS libraries found in ldd output of ${ADDON}")
+endif()
