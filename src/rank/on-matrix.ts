@@ -1,0 +1,92 @@
+/**
+ * The rank measures, for a matrix or a precomputed spectrum.
+ *
+ * Input forms:
+ *  - a matrix ({ data, rows, cols } or number[][]): its singular values σ are
+ *    computed (λ = σ²);
+ *  - a GramAccumulator: the eigenvalues λ of its Gram;
+ *  - a tagged spectrum, `eigenvalues(λ)` or `singularValues(σ)`;
+ *  - a bare Float64Array / number[]: read as eigenvalues λ.
+ */
+import { eigvalsh } from '../eigh.js';
+import { GramAccumulator } from '../gram-accumulator.js';
+import { type DType, type MatrixInput, dtypeOf, isFloatArray, toMatrix } from '../matrix.js';
+import { svdvals } from '../svd.js';
+import * as spectral from './measures.js';
+import { type Spectrum, type SpectrumInput, eigenvalues, isSpectrum, singularValues } from './spectrum-input.js';
+import { numericalRankFromSingularValues } from './threshold.js';
+
+/** Anything the measures accept. */
+export type RankInput = MatrixInput | GramAccumulator | Spectrum | ArrayLike<number>;
+
+function isMatrixLike(x: unknown): boolean {
+  if (Array.isArray(x)) return x.length > 0 && typeof x[0] === 'object' && x[0] !== null;
+  return x !== null && typeof x === 'object' && !isFloatArray(x) && !isSpectrum(x) && 'data' in x;
+}
+
+interface Resolved {
+  spectrum: SpectrumInput;
+  rows: number;
+  cols: number;
+  dtype: DType;
+}
+
+function resolve(x: RankInput): Resolved {
+  if (x instanceof GramAccumulator) {
+    const lam = eigvalsh(x.gram());
+    return { spectrum: eigenvalues(lam), rows: x.rows, cols: x.n, dtype: 'float64' };
+  }
+  if (isMatrixLike(x)) {
+    const m = toMatrix(x, 'x');
+    return { spectrum: singularValues(svdvals(m)), rows: m.rows, cols: m.cols, dtype: dtypeOf(m.data) };
+  }
+  const spectrum = x as SpectrumInput;
+  const k = (isSpectrum(spectrum) ? spectrum.values : spectrum).length;
+  return { spectrum, rows: k, cols: k, dtype: 'float64' };
+}
+
+export interface NumericalRankOptions {
+  /** Relative tolerance (× σ_max). */
+  rtol?: number;
+  /** Absolute tolerance. */
+  atol?: number;
+  /** For a spectrum input: the matrix's shape and dtype, for the default tolerance. Default: k×k, float64. */
+  rows?: number;
+  cols?: number;
+  dtype?: DType;
+}
+
+/**
+ * numpy/torch `matrix_rank`: #{σ > tol}, tol = σ_max·max(m, n)·eps_dtype by
+ * default, or max(atol, rtol·σ_max).
+ */
+export function numericalRank(x: RankInput, options: NumericalRankOptions = {}): number {
+  const r = resolve(x);
+  return numericalRankFromSingularValues(r.spectrum, {
+    rows: options.rows ?? r.rows,
+    cols: options.cols ?? r.cols,
+    dtype: options.dtype ?? r.dtype,
+    rtol: options.rtol,
+    atol: options.atol,
+  });
+}
+
+/** exp(H(p)), Roy & Vetterli; p ∝ σ by default, or p ∝ λ = σ² with { p: 'lambda' }. */
+export function entropyRank(x: RankInput, options?: spectral.EntropyRankOptions): number {
+  return spectral.entropyRank(resolve(x).spectrum, options);
+}
+
+/** Σλ / λ_max = ‖A‖_F² / ‖A‖_2². */
+export function stableRank(x: RankInput): number {
+  return spectral.stableRank(resolve(x).spectrum);
+}
+
+/** (Σλ)² / Σλ². */
+export function participationRatio(x: RankInput): number {
+  return spectral.participationRatio(resolve(x).spectrum);
+}
+
+/** min k with Σ_{i≤k} λ_i ≥ energy·Σλ (default energy 0.99). */
+export function approximateRank(x: RankInput, options?: spectral.ApproximateRankOptions): number {
+  return spectral.approximateRank(resolve(x).spectrum, options);
+}
