@@ -44,43 +44,67 @@ export interface RankReport {
   eigenvalues: Float64Array;
 }
 
-function* reportPlan(features: unknown, options: RankReportOptions): Plan<RankReport> {
-  if (options === null || typeof options !== 'object') throw invalidArgument('options { eps } are required');
-  const method = options.method ?? 'auto';
-  if (!['auto', 'eigen', 'svd'].includes(method)) throw invalidArgument(`method must be 'auto', 'eigen' or 'svd', got ${describe(method)}`);
-  const f = prepareFeatures(features, options);
-  const useSvd = method === 'svd' || (method === 'auto' && f.matrix !== null);
-  const lambda = useSvd ? yield* eigenvaluesBySvd(f) : yield* eigenvaluesOf(yield* gramOf(f));
+export interface MeasureOptions {
+  eps: number | readonly number[];
+  relative?: boolean;
+  energy?: number;
+  p?: 'sigma' | 'lambda';
+  /** Shape and dtype of the features, for the numerical rank's default tolerance. */
+  rows: number;
+  cols: number;
+  dtype: 'float32' | 'float64';
+  /**
+   * When the eigenvalues came from a Gram matrix: its resolution (× λ_max).
+   * The numerical rank's tolerance is raised to √(resolution·λ_max) in σ units.
+   */
+  gramResolution?: number;
+}
+
+export type Measures = Pick<RankReport, 'epsRank' | 'numericalRank' | 'entropyRank' | 'stableRank' | 'participationRatio' | 'approximateRank' | 'lambdaMax'>;
+
+/** Every measure from one set of eigenvalues of M (any order; negatives are rounding and read as 0). */
+export function measuresFromEigenvalues(lambda: ArrayLike<number>, o: MeasureOptions): Measures {
   const spec = eigenvalues(lambda);
   const lambdaMax = spec.values[0] ?? 0;
-  const eps = options.eps;
-  const epsRank = typeof eps === 'number'
-    ? epsRankFromEigenvalues(spec, eps, { relative: options.relative })
-    : epsRankFromEigenvalues(spec, eps as number[], { relative: options.relative });
-  const shape = { rows: f.rows, cols: f.cols, dtype: f.dtype };
+  const epsRank = typeof o.eps === 'number'
+    ? epsRankFromEigenvalues(spec, o.eps, { relative: o.relative })
+    : epsRankFromEigenvalues(spec, o.eps as number[], { relative: o.relative });
+  const shape = { rows: o.rows, cols: o.cols, dtype: o.dtype };
   let numericalRank: number;
-  if (useSvd) {
+  if (o.gramResolution === undefined) {
     numericalRank = numericalRankFromSingularValues(spec, shape);
   } else {
     // σ below the Gram's resolution are noise: raise the tolerance to it.
-    const sigmaMax = Math.sqrt(lambdaMax);
-    const atol = Math.max(rankTolerance(sigmaMax, shape), Math.sqrt(gramResolution(f.dtype) * lambdaMax));
+    const atol = Math.max(rankTolerance(Math.sqrt(lambdaMax), shape), Math.sqrt(o.gramResolution * lambdaMax));
     numericalRank = numericalRankFromSingularValues(spec, { ...shape, atol, rtol: 0 });
   }
   return {
     epsRank,
     numericalRank,
-    entropyRank: spectral.entropyRank(spec, { p: options.p }),
+    entropyRank: spectral.entropyRank(spec, { p: o.p }),
     stableRank: spectral.stableRank(spec),
     participationRatio: spectral.participationRatio(spec),
-    approximateRank: spectral.approximateRank(spec, { energy: options.energy }),
+    approximateRank: spectral.approximateRank(spec, { energy: o.energy }),
     lambdaMax,
-    n: f.cols,
-    N: f.rows,
-    method: useSvd ? 'svd' : 'eigen',
-    dtype: f.dtype,
-    eigenvalues: spec.values,
   };
+}
+
+function* reportPlan(features: unknown, options: RankReportOptions): Plan<RankReport> {
+  if (options === null || typeof options !== 'object') throw invalidArgument('options { eps } are required');
+  const method = options.method ?? 'auto';
+  if (!['auto', 'eigen', 'svd'].includes(method)) throw invalidArgument(`method must be 'auto', 'eigen' or 'svd', got ${describe(method)}`);
+  if (Array.isArray(options.eps) && options.eps.length === 0) throw invalidArgument('eps must not be empty');
+  const f = prepareFeatures(features, options);
+  const useSvd = method === 'svd' || (method === 'auto' && f.matrix !== null);
+  const lambda = useSvd ? yield* eigenvaluesBySvd(f) : yield* eigenvaluesOf(yield* gramOf(f));
+  const measures = measuresFromEigenvalues(lambda, {
+    ...options,
+    rows: f.rows,
+    cols: f.cols,
+    dtype: f.dtype,
+    gramResolution: useSvd ? undefined : gramResolution(f.dtype),
+  });
+  return { ...measures, n: f.cols, N: f.rows, method: useSvd ? 'svd' : 'eigen', dtype: f.dtype, eigenvalues: eigenvalues(lambda).values };
 }
 
 export function rankReport(features: FeaturesInput, options: RankReportOptions): RankReport {

@@ -1,0 +1,94 @@
+/**
+ * Turns one layer's activations (or device Gram) into a record's measures,
+ * off the main thread: a float64 Gram on the native queue, its eigenvalues,
+ * and the SVD of the weighted activations only when ε lies below what the
+ * Gram resolves.
+ */
+import { eigvalshAsync } from '../eigh.js';
+import { GramAccumulator } from '../gram-accumulator.js';
+import { gramResolution } from '../rank/features.js';
+import { measuresFromEigenvalues } from '../rank/report.js';
+import { svdvalsAsync } from '../svd.js';
+import type { LayerFeatures } from './extract.js';
+import type { MeasureName, RankRecord, ResolvedOptions } from './options.js';
+
+export type LayerMeasures = Omit<RankRecord, 'step' | 'epoch' | 'batch' | 'loss' | 'ms' | 'skipped'>;
+
+function descending(asc: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(asc.length);
+  for (let i = 0; i < asc.length; i++) out[i] = asc[asc.length - 1 - i]!;
+  return out;
+}
+
+function weightedCentered(f: Float32Array, N: number, n: number, o: ResolvedOptions): Float32Array {
+  const out = Float32Array.from(f);
+  if (o.center) {
+    const mean = new Float64Array(n);
+    let total = 0;
+    for (let r = 0; r < N; r++) {
+      const w = o.weights ? o.weights[r]! : 1;
+      total += w;
+      for (let j = 0; j < n; j++) mean[j]! += w * f[r * n + j]!;
+    }
+    for (let j = 0; j < n; j++) mean[j]! /= total || 1;
+    for (let r = 0; r < N; r++) for (let j = 0; j < n; j++) out[r * n + j]! -= mean[j]!;
+  }
+  if (o.weights) {
+    for (let r = 0; r < N; r++) {
+      const s = Math.sqrt(o.weights[r]!);
+      for (let j = 0; j < n; j++) out[r * n + j]! *= s;
+    }
+  }
+  return out;
+}
+
+async function hostGram(lf: LayerFeatures, o: ResolvedOptions): Promise<Float64Array> {
+  let acc = lf.accumulator;
+  if (!acc) acc = await new GramAccumulator(lf.n).addAsync({ data: lf.features!, rows: lf.N, cols: lf.n }, o.weights);
+  const g = (o.center ? acc.centeredGram() : acc.gram()).data;
+  if (o.scale !== 1) for (let i = 0; i < g.length; i++) g[i]! *= o.scale;
+  return g;
+}
+
+export async function measureLayer(lf: LayerFeatures, o: ResolvedOptions): Promise<LayerMeasures> {
+  const onDevice = lf.deviceGram !== undefined;
+  const g = onDevice ? lf.deviceGram! : await hostGram(lf, o);
+  let lambda = descending(await eigvalshAsync({ data: g, rows: lf.n, cols: lf.n }));
+  let method: RankRecord['method'] = onDevice ? 'gram-device' : 'gram-host';
+  // A device Gram is float32; the host Gram is float64 from float32 activations.
+  let resolution = gramResolution(onDevice ? 'float32' : 'float64');
+  const lambdaMax = Math.max(lambda[0] ?? 0, 0);
+  const thresholds = o.relative ? o.eps.map((e) => e * lambdaMax) : o.eps;
+  let resolved = Math.min(...thresholds) >= resolution * lambdaMax;
+  if (!resolved && lf.features) {
+    const sigma = await svdvalsAsync({ data: weightedCentered(lf.features, lf.N, lf.n, o), rows: lf.N, cols: lf.n });
+    lambda = new Float64Array(lf.n);
+    for (let i = 0; i < sigma.length; i++) lambda[i] = o.scale * sigma[i]! * sigma[i]!;
+    method = 'svd';
+    resolution = 0;
+    resolved = true;
+  }
+  const m = measuresFromEigenvalues(lambda, {
+    eps: o.eps,
+    relative: o.relative,
+    rows: lf.N,
+    cols: lf.n,
+    dtype: 'float32',
+    gramResolution: method === 'svd' ? undefined : resolution,
+  });
+  const counts = m.epsRank as number[];
+  const record: LayerMeasures = {
+    layer: lf.layer,
+    n: lf.n,
+    N: lf.N,
+    epsRank: Object.fromEntries(o.eps.map((e, i) => [String(e), counts[i]!])),
+    lambdaMax: m.lambdaMax,
+    method,
+    resolved,
+  };
+  for (const name of ['numericalRank', 'entropyRank', 'stableRank', 'participationRatio', 'approximateRank'] as const satisfies readonly MeasureName[]) {
+    if (o.measures.has(name)) record[name] = m[name];
+  }
+  if (o.spectrum) record.eigenvalues = Array.from(lambda);
+  return record;
+}
