@@ -45,6 +45,8 @@ class Addon : public Napi::Addon<Addon> {
                              InstanceMethod("svdvalsBatchedAsync", &Addon::Async<SvdvalsBatchedOp>),
                              InstanceMethod("eigvalshBatched", &Addon::Sync<EigvalshBatchedOp>),
                              InstanceMethod("eigvalshBatchedAsync", &Addon::Async<EigvalshBatchedOp>),
+                             InstanceMethod("gramEigenvalues", &Addon::Sync<GramEigenvaluesOp>),
+                             InstanceMethod("gramEigenvaluesAsync", &Addon::Async<GramEigenvaluesOp>),
                              InstanceMethod("setNumThreads", &Addon::SetNumThreads),
                              InstanceMethod("getNumThreads", &Addon::GetNumThreads),
                              InstanceMethod("setMaxElements", &Addon::SetMaxElements),

@@ -15,6 +15,26 @@ void checkLength(const Input& in, std::initializer_list<Index> dims, const char*
   }
 }
 
+namespace {
+
+// Weights must be float64, of the contracted dimension's length, finite and non-negative.
+void checkWeights(const Input& weights, Index expected) {
+  if (weights.empty()) return;
+  if (weights.dtype() != DType::Float64) throw Error(Code::InvalidArgument, "weights must be a Float64Array");
+  if (weights.length() != static_cast<std::size_t>(expected)) {
+    throw Error(Code::InvalidArgument, "weights has " + std::to_string(weights.length()) + " entries, expected " +
+                                           std::to_string(expected));
+  }
+  const double* w = weights.as<double>();
+  for (std::size_t i = 0; i < weights.length(); ++i) {
+    if (!(w[i] >= 0) || !std::isfinite(w[i])) {
+      throw Error(Code::InvalidArgument, "weights must be finite and non-negative (index " + std::to_string(i) + ")");
+    }
+  }
+}
+
+}  // namespace
+
 SvdOp::SvdOp(const Napi::CallbackInfo& info)
     : a(Input::from(info[0], "data")), m(toIndex(info[1], "rows")), n(toIndex(info[2], "cols")) {
   checkLength(a, {m, n}, "svd");
@@ -83,20 +103,7 @@ GramOp::GramOp(const Napi::CallbackInfo& info)
       scale(toDouble(info[5], "scale")),
       widen(toBool(info[6])) {
   checkLength(a, {m, n}, "gram");
-  if (!weights.empty()) {
-    if (weights.dtype() != DType::Float64) throw Error(Code::InvalidArgument, "weights must be a Float64Array");
-    const Index expected = side == GramSide::Cols ? m : n;
-    if (weights.length() != static_cast<std::size_t>(expected)) {
-      throw Error(Code::InvalidArgument, "weights has " + std::to_string(weights.length()) + " entries, expected " +
-                                             std::to_string(expected));
-    }
-    const double* w = weights.as<double>();
-    for (std::size_t i = 0; i < weights.length(); ++i) {
-      if (!(w[i] >= 0) || !std::isfinite(w[i])) {
-        throw Error(Code::InvalidArgument, "weights must be finite and non-negative (index " + std::to_string(i) + ")");
-      }
-    }
-  }
+  checkWeights(weights, side == GramSide::Cols ? m : n);
   const Index dim = side == GramSide::Cols ? n : m;
   const DType outType = widen ? DType::Float64 : a.dtype();
   out = Output(outType, checkedProduct({static_cast<std::size_t>(dim), static_cast<std::size_t>(dim)}));
@@ -161,5 +168,25 @@ void EigvalshBatchedOp::run() {
 }
 
 Napi::Value EigvalshBatchedOp::result(Napi::Env env) const { return out.toJs(env); }
+
+GramEigenvaluesOp::GramEigenvaluesOp(const Napi::CallbackInfo& info)
+    : a(Input::from(info[0], "data")),
+      weights(Input::fromOptional(info[3], "weights")),
+      m(toIndex(info[1], "rows")),
+      n(toIndex(info[2], "cols")),
+      scale(toDouble(info[4], "scale")),
+      center(toBool(info[5])) {
+  checkLength(a, {m, n}, "gramEigenvalues");
+  checkWeights(weights, m);
+  out = Output(DType::Float64, static_cast<std::size_t>(n));
+}
+
+void GramEigenvaluesOp::run() {
+  const double* w = weights.empty() ? nullptr : weights.as<double>();
+  dispatch(a.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    gramEigenvalues<T>(a.as<T>(), m, n, w, scale, center, out.as<double>());
+  });
+}
 
 }  // namespace effrank::binding

@@ -95,4 +95,21 @@ struct EigvalshBatchedOp {
   Napi::Value result(Napi::Env env) const;
 };
 
+// gramEigenvalues(data, rows, cols, weights | null, scale, center) -> Float64Array (ascending)
+struct GramEigenvaluesOp {
+  Input a, weights;
+  Index m = 0, n = 0;
+  double scale = 1;
+  bool center = false;
+  Output out;
+
+  explicit GramEigenvaluesOp(const Napi::CallbackInfo& info);
+  void own() {
+    a.own();
+    weights.own();
+  }
+  void run();
+  Napi::Value result(Napi::Env env) const { return out.toJs(env); }
+};
+
 }  // namespace effrank::binding

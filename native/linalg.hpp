@@ -60,3 +60,13 @@ template <class T>
 void eigvalshBatched(const T* data, Index count, Index n, T* out);
 
 }  // namespace effrank
+
+namespace effrank {
+
+// Eigenvalues (ascending, float64) of M = scale·(A − 1μᵀ)ᵀ·diag(w)·(A − 1μᵀ),
+// μ the weighted column mean when `center`, else 0: one job for the common
+// "features → spectrum" path. The Gram is accumulated in float64.
+template <class T>
+void gramEigenvalues(const T* a, Index m, Index n, const double* weights, double scale, bool center, double* out);
+
+}  // namespace effrank

@@ -29,7 +29,9 @@ std::uint64_t availableBytes() {
 }
 
 std::string mib(std::size_t bytes) {
-  return std::to_string(bytes / (1024 * 1024)) + " MiB";
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3g MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+  return text;
 }
 
 }  // namespace

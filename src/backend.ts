@@ -8,6 +8,7 @@
  */
 import { invalidArgument } from './errors.js';
 import { binding, callSync, packageRoot } from './native.js';
+import { readOptions } from './validate.js';
 
 export interface BackendInfo {
   blas: string;
@@ -42,7 +43,8 @@ export interface Limits {
  * ERR_OUT_OF_MEMORY before allocating; without a cap, the check is against
  * the memory the system reports available.
  */
-export function setLimits(limits: Partial<Limits>): void {
+export function setLimits(opts: Partial<Limits>): void {
+  const limits = readOptions(opts, 'setLimits');
   if (limits.maxElements !== undefined) {
     const cap = limits.maxElements;
     if (!Number.isSafeInteger(cap) || cap < 0) throw invalidArgument(`maxElements must be a non-negative integer, got ${String(cap)}`);

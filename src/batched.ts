@@ -4,7 +4,7 @@
  * matrix: on small matrices that beats threading inside each.
  */
 import { invalidArgument } from './errors.js';
-import { type FloatArray, checkDimension, checkElementCount, describe, isFloatArray } from './matrix.js';
+import { type FloatArray, checkDimension, checkNotDetached, checkElementCount, describe, isFloatArray } from './matrix.js';
 import { binding, callAsync, callSync } from './native.js';
 
 export interface MatrixBatch<T extends FloatArray = FloatArray> {
@@ -38,6 +38,7 @@ function checkBatch(b: unknown, dims: string[]): { data: FloatArray; dims: numbe
   if (b === null || typeof b !== 'object') throw invalidArgument(`batch must be an object, got ${describe(b)}`);
   const rec = b as Record<string, unknown>;
   if (!isFloatArray(rec.data)) throw invalidArgument(`batch.data must be a Float32Array or Float64Array, got ${describe(rec.data)}`);
+  checkNotDetached(rec.data, 'batch.data');
   const values = dims.map((d) => checkDimension(rec[d], `batch.${d}`));
   const shape = dims.includes('n') ? [values[0]!, values[1]!, values[1]!] : values;
   checkElementCount(rec.data.length, shape, 'batch');

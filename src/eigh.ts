@@ -11,6 +11,7 @@
 import { invalidShape } from './errors.js';
 import { type ArrayOf, type FloatArray, type Matrix, type MatrixInput, toMatrix } from './matrix.js';
 import { binding, callAsync, callSync } from './native.js';
+import { readOptions } from './validate.js';
 
 export interface EighOptions {
   /** Compute eigenvectors too (default true for eigh). */
@@ -36,25 +37,27 @@ function shapeResult<T extends FloatArray>(raw: { values: FloatArray; vectors?: 
   return out;
 }
 
-export function eigh<A extends MatrixInput>(a: A, options: EighOptions = {}): EighResult<ArrayOf<A>> {
+export function eigh<A extends MatrixInput>(a: A, opts?: EighOptions): EighResult<ArrayOf<A>> {
+  const options = readOptions(opts, 'eigh');
   const m = square(a);
   const raw = callSync(() => binding.eigh(m.data, m.rows, options.vectors ?? true, options.check ?? false));
   return shapeResult(raw, m.rows);
 }
 
-export async function eighAsync<A extends MatrixInput>(a: A, options: EighOptions = {}): Promise<EighResult<ArrayOf<A>>> {
+export async function eighAsync<A extends MatrixInput>(a: A, opts?: EighOptions): Promise<EighResult<ArrayOf<A>>> {
+  const options = readOptions(opts, 'eighAsync');
   const m = square(a);
   const raw = await callAsync(() => binding.eighAsync(m.data, m.rows, options.vectors ?? true, options.check ?? false));
   return shapeResult(raw, m.rows);
 }
 
 /** Eigenvalues only, ascending. */
-export function eigvalsh<A extends MatrixInput>(a: A, options: { check?: boolean } = {}): ArrayOf<A> {
-  return eigh(a, { vectors: false, check: options.check }).values;
+export function eigvalsh<A extends MatrixInput>(a: A, opts?: { check?: boolean }): ArrayOf<A> {
+  return eigh(a, { vectors: false, check: readOptions(opts, 'eigvalsh').check }).values;
 }
 
-export async function eigvalshAsync<A extends MatrixInput>(a: A, options: { check?: boolean } = {}): Promise<ArrayOf<A>> {
-  return (await eighAsync(a, { vectors: false, check: options.check })).values;
+export async function eigvalshAsync<A extends MatrixInput>(a: A, opts?: { check?: boolean }): Promise<ArrayOf<A>> {
+  return (await eighAsync(a, { vectors: false, check: readOptions(opts, 'eigvalshAsync').check })).values;
 }
 
 export { square as toSquareMatrix };

@@ -19,7 +19,7 @@
 import { EffrankError, invalidArgument } from './errors.js';
 import { gram, gramAsync } from './gram.js';
 import { type Matrix, type MatrixInput, describe, MAX_ELEMENTS, toMatrix } from './matrix.js';
-import { toWeights } from './weights.js';
+import { readOptions, toWeights } from './validate.js';
 
 const MAGIC = 0x41474645; // "EFGA" read as a little-endian u32
 const VERSION = 1;
@@ -39,7 +39,8 @@ export class GramAccumulator {
   #rows = 0;
   #weightSum = 0;
 
-  constructor(n: number, options: GramAccumulatorOptions = {}) {
+  constructor(n: number, opts?: GramAccumulatorOptions) {
+    const options = readOptions(opts, 'GramAccumulator');
     if (!Number.isInteger(n) || n <= 0 || n * n > MAX_ELEMENTS) {
       throw invalidArgument(`GramAccumulator: n must be a positive integer with n² ≤ ${MAX_ELEMENTS}, got ${describe(n)}`);
     }

@@ -12,7 +12,7 @@ import { invalidArgument } from './errors.js';
 import type { Matrix, MatrixInput } from './matrix.js';
 import { toMatrix } from './matrix.js';
 import { binding, callAsync, callSync } from './native.js';
-import { toFinite, toWeights } from './weights.js';
+import { readOptions, toFinite, toWeights } from './validate.js';
 
 export interface GramOptions {
   /** Quadrature weights: one per row (side 'cols') or per column (side 'rows'). Non-negative. */
@@ -54,7 +54,7 @@ function parse(a: unknown, options: GramOptions): GramArgs {
 }
 
 export function gram<A extends MatrixInput, O extends GramOptions = {}>(a: A, options?: O): Matrix<GramArrayOf<A, O>> {
-  const g = parse(a, options ?? {});
+  const g = parse(a, readOptions(options, 'gram'));
   const data = callSync(() => binding.gram(g.m.data, g.m.rows, g.m.cols, g.side, g.weights, g.scale, g.widen));
   return { data: data as GramArrayOf<A, O>, rows: g.dim, cols: g.dim };
 }
@@ -63,7 +63,7 @@ export async function gramAsync<A extends MatrixInput, O extends GramOptions = {
   a: A,
   options?: O,
 ): Promise<Matrix<GramArrayOf<A, O>>> {
-  const g = parse(a, options ?? {});
+  const g = parse(a, readOptions(options, 'gramAsync'));
   const data = await callAsync(() => binding.gramAsync(g.m.data, g.m.rows, g.m.cols, g.side, g.weights, g.scale, g.widen));
   return { data: data as GramArrayOf<A, O>, rows: g.dim, cols: g.dim };
 }

@@ -9,7 +9,7 @@
 import type { MatrixInput } from './matrix.js';
 import { toSquareMatrix } from './eigh.js';
 import { binding, callAsync, callSync } from './native.js';
-import { toFinite } from './weights.js';
+import { toFinite } from './validate.js';
 
 export function countEigenvaluesAbove(g: MatrixInput, threshold: number): number {
   const m = toSquareMatrix(g);

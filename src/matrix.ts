@@ -23,6 +23,26 @@ export function isFloatArray(x: unknown): x is FloatArray {
   return x instanceof Float32Array || x instanceof Float64Array;
 }
 
+/**
+ * A typed array whose buffer was transferred away reads as length 0. Node 20
+ * has no ArrayBuffer.prototype.detached, but constructing a view on a
+ * detached buffer throws, which tells the two apart.
+ */
+export function isDetached(view: ArrayBufferView): boolean {
+  if (view.byteLength !== 0 || view.buffer.byteLength !== 0) return false;
+  try {
+    new Uint8Array(view.buffer);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** Rejects detached typed arrays with a clear message instead of a length mismatch. */
+export function checkNotDetached(view: ArrayBufferView, what: string): void {
+  if (isDetached(view)) throw invalidArgument(`${what} is backed by a detached ArrayBuffer`);
+}
+
 export function dtypeOf(data: FloatArray): DType {
   return data instanceof Float32Array ? 'float32' : 'float64';
 }
@@ -60,6 +80,7 @@ export function toMatrix(a: unknown, name = 'a'): Matrix {
   if (!isFloatArray(data)) {
     throw invalidArgument(`${name}.data must be a Float32Array or Float64Array, got ${describe(data)}`);
   }
+  checkNotDetached(data, `${name}.data`);
   checkDimension(rows, `${name}.rows`);
   checkDimension(cols, `${name}.cols`);
   checkElementCount(data.length, [rows!, cols!], name);

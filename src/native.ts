@@ -53,6 +53,10 @@ export interface Binding {
   svdvalsBatchedAsync(data: FloatArray, count: number, rows: number, cols: number): Promise<FloatArray>;
   eigvalshBatched(data: FloatArray, count: number, n: number): FloatArray;
   eigvalshBatchedAsync(data: FloatArray, count: number, n: number): Promise<FloatArray>;
+  gramEigenvalues(data: FloatArray, rows: number, cols: number, weights: Float64Array | null, scale: number, center: boolean): Float64Array;
+  gramEigenvaluesAsync(
+    data: FloatArray, rows: number, cols: number, weights: Float64Array | null, scale: number, center: boolean,
+  ): Promise<Float64Array>;
   setNumThreads(n: number): number;
   getNumThreads(): number;
   setMaxElements(n: number): void;

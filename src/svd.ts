@@ -14,6 +14,7 @@
 import { invalidArgument } from './errors.js';
 import { type ArrayOf, type FloatArray, type Matrix, type MatrixInput, toMatrix } from './matrix.js';
 import { binding, callAsync, callSync } from './native.js';
+import { readOptions } from './validate.js';
 
 export type SvdVectors = 'none' | 'thin' | 'full';
 
@@ -31,7 +32,7 @@ export interface SvdResult<T extends FloatArray = FloatArray> {
 const MODES = { none: 0, thin: 1, full: 2 } as const;
 
 function modeOf(options: SvdOptions | undefined): 0 | 1 | 2 {
-  const vectors = options?.vectors ?? 'thin';
+  const vectors = readOptions(options, 'svd').vectors ?? 'thin';
   if (!Object.hasOwn(MODES, vectors)) {
     throw invalidArgument(`vectors must be 'none', 'thin' or 'full', got ${String(vectors)}`);
   }

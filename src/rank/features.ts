@@ -13,7 +13,7 @@ import { gram, gramAsync } from '../gram.js';
 import { type DType, type FloatArray, type Matrix, type MatrixInput, dtypeOf, toMatrix } from '../matrix.js';
 import { type Plan, step } from '../plan.js';
 import { svdvals, svdvalsAsync } from '../svd.js';
-import { toFinite, toWeights } from '../weights.js';
+import { toFinite, toWeights } from '../validate.js';
 import { machineEpsilon } from './threshold.js';
 
 /** Features: an N×n matrix (N sample points, n neurons) or a GramAccumulator that has seen them. */

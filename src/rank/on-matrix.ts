@@ -12,6 +12,7 @@ import { eigvalsh } from '../eigh.js';
 import { GramAccumulator } from '../gram-accumulator.js';
 import { type DType, type MatrixInput, dtypeOf, isFloatArray, toMatrix } from '../matrix.js';
 import { svdvals } from '../svd.js';
+import { readOptions } from '../validate.js';
 import * as spectral from './measures.js';
 import { type Spectrum, type SpectrumInput, eigenvalues, isSpectrum, singularValues } from './spectrum-input.js';
 import { numericalRankFromSingularValues } from './threshold.js';
@@ -41,7 +42,7 @@ function resolve(x: RankInput): Resolved {
     return { spectrum: singularValues(svdvals(m)), rows: m.rows, cols: m.cols, dtype: dtypeOf(m.data) };
   }
   const spectrum = x as SpectrumInput;
-  const k = (isSpectrum(spectrum) ? spectrum.values : spectrum).length;
+  const k = (isSpectrum(spectrum) ? spectrum.values : spectrum)?.length ?? 0;
   return { spectrum, rows: k, cols: k, dtype: 'float64' };
 }
 
@@ -60,7 +61,8 @@ export interface NumericalRankOptions {
  * numpy/torch `matrix_rank`: #{σ > tol}, tol = σ_max·max(m, n)·eps_dtype by
  * default, or max(atol, rtol·σ_max).
  */
-export function numericalRank(x: RankInput, options: NumericalRankOptions = {}): number {
+export function numericalRank(x: RankInput, opts?: NumericalRankOptions): number {
+  const options = readOptions(opts, 'numericalRank');
   const r = resolve(x);
   return numericalRankFromSingularValues(r.spectrum, {
     rows: options.rows ?? r.rows,

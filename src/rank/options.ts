@@ -2,14 +2,7 @@
 import { invalidArgument } from '../errors.js';
 import { describe } from '../matrix.js';
 
-/** `options` must be absent or a plain object; returns it as a record to read fields from. */
-export function readOptions<T extends object>(options: T | undefined, fn: string): Partial<T> {
-  if (options === undefined) return {};
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw invalidArgument(`${fn}: options must be an object, got ${describe(options)}`);
-  }
-  return options;
-}
+export { readOptions } from '../validate.js';
 
 export function checkPositive(value: unknown, what: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {

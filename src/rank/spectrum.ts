@@ -1,6 +1,7 @@
 /** The eigenvalues of M = scale·(Φ − μ)ᵀ·diag(w)·(Φ − μ), descending. */
 import { invalidArgument } from '../errors.js';
 import { describe } from '../matrix.js';
+import { readOptions } from '../validate.js';
 import { type Plan, runAsync, runSync } from '../plan.js';
 import { type FeatureOptions, type FeaturesInput, eigenvaluesBySvd, eigenvaluesOf, gramOf, prepareFeatures } from './features.js';
 
@@ -13,7 +14,8 @@ export interface SpectrumOptions extends FeatureOptions {
   via?: 'gram' | 'svd';
 }
 
-function* spectrumPlan(features: unknown, options: SpectrumOptions): Plan<Float64Array> {
+function* spectrumPlan(features: unknown, opts: SpectrumOptions | undefined): Plan<Float64Array> {
+  const options = readOptions(opts, 'spectrum');
   const via = options.via ?? 'gram';
   if (via !== 'gram' && via !== 'svd') throw invalidArgument(`via must be 'gram' or 'svd', got ${describe(via)}`);
   const f = prepareFeatures(features, options);
@@ -21,10 +23,10 @@ function* spectrumPlan(features: unknown, options: SpectrumOptions): Plan<Float6
   return yield* eigenvaluesOf(yield* gramOf(f));
 }
 
-export function spectrum(features: FeaturesInput, options: SpectrumOptions = {}): Float64Array {
+export function spectrum(features: FeaturesInput, options?: SpectrumOptions): Float64Array {
   return runSync(spectrumPlan(features, options));
 }
 
-export function spectrumAsync(features: FeaturesInput, options: SpectrumOptions = {}): Promise<Float64Array> {
+export function spectrumAsync(features: FeaturesInput, options?: SpectrumOptions): Promise<Float64Array> {
   return runAsync(spectrumPlan(features, options));
 }

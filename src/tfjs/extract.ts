@@ -36,12 +36,12 @@ export class FeatureExtractor {
 
   #subModel(): LayersModelLike {
     // Built lazily: it shares the model's weights, so it sees training progress.
-    this.#sub ??= this.#o.tf.model({ inputs: this.#o.model.inputs, outputs: this.#o.layers.map((l) => l.output) });
+    this.#sub ??= this.#o.tf.model({ inputs: this.#o.model.inputs, outputs: this.#o.layers.map((l) => l.output) }) as LayersModelLike;
     return this.#sub;
   }
 
   #forward(chunk: TensorLike): TensorLike[] {
-    const out = this.#subModel().predict(chunk);
+    const out = this.#subModel().predict(chunk) as TensorLike | TensorLike[];
     const list = Array.isArray(out) ? out : [out];
     return list.map((t) => t.reshape([t.shape[0]!, -1]));
   }
@@ -54,7 +54,7 @@ export class FeatureExtractor {
     for (let r0 = 0; r0 < N; r0 += probeChunk) {
       const rows = Math.min(probeChunk, N - r0);
       const whole = rows === N;
-      const outputs = tf.tidy(() => {
+      const outputs: TensorLike[] = tf.tidy(() => {
         const chunk = whole ? probe : probe.slice([r0], [rows]);
         const acts = this.#forward(chunk);
         return acts.map((phi, i) => (device[i] ? this.#deviceGram(phi, r0, rows) : phi));

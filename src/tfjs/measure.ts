@@ -5,7 +5,7 @@
  * Gram resolves.
  */
 import { eigvalshAsync } from '../eigh.js';
-import { GramAccumulator } from '../gram-accumulator.js';
+import { gramEigenvaluesAsync } from '../gram-spectrum.js';
 import { gramResolution } from '../rank/features.js';
 import { measuresFromEigenvalues } from '../rank/report.js';
 import { svdvalsAsync } from '../svd.js';
@@ -42,18 +42,21 @@ function weightedCentered(f: Float32Array, N: number, n: number, o: ResolvedOpti
   return out;
 }
 
-async function hostGram(lf: LayerFeatures, o: ResolvedOptions): Promise<Float64Array> {
-  let acc = lf.accumulator;
-  if (!acc) acc = await new GramAccumulator(lf.n).addAsync({ data: lf.features!, rows: lf.N, cols: lf.n }, o.weights);
+/** Ascending eigenvalues of the float64 Gram of host-side activations: one native job when unchunked. */
+async function hostEigenvalues(lf: LayerFeatures, o: ResolvedOptions): Promise<ArrayLike<number>> {
+  if (lf.features) {
+    return gramEigenvaluesAsync({ data: lf.features, rows: lf.N, cols: lf.n }, { weights: o.weights, scale: o.scale, center: o.center });
+  }
+  const acc = lf.accumulator!;
   const g = (o.center ? acc.centeredGram() : acc.gram()).data;
   if (o.scale !== 1) for (let i = 0; i < g.length; i++) g[i]! *= o.scale;
-  return g;
+  return eigvalshAsync({ data: g, rows: lf.n, cols: lf.n });
 }
 
 export async function measureLayer(lf: LayerFeatures, o: ResolvedOptions): Promise<LayerMeasures> {
   const onDevice = lf.deviceGram !== undefined;
-  const g = onDevice ? lf.deviceGram! : await hostGram(lf, o);
-  let lambda = descending(await eigvalshAsync({ data: g, rows: lf.n, cols: lf.n }));
+  const asc = onDevice ? await eigvalshAsync({ data: lf.deviceGram!, rows: lf.n, cols: lf.n }) : await hostEigenvalues(lf, o);
+  let lambda = descending(asc);
   let method: RankRecord['method'] = onDevice ? 'gram-device' : 'gram-host';
   // A device Gram is float32; the host Gram is float64 from float32 activations.
   let resolution = gramResolution(onDevice ? 'float32' : 'float64');

@@ -143,6 +143,9 @@ export class RankTracker {
   }
 
   async #measure(moment: Moment, force = false): Promise<void> {
+    // fit() yields to the event loop only every ~125 ms; one turn here lets
+    // finished native jobs (delivered as macrotasks) land before we count them.
+    if (this.#inFlight.size > 0) await new Promise<void>((resolve) => setImmediate(resolve));
     if (this.#inFlight.size >= this.#o.queueMax) {
       if (this.#o.queuePolicy === 'skip' && !force) {
         this.#skipped++;

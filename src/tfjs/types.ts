@@ -30,19 +30,20 @@ export interface LayersModelLike {
   readonly layers: LayerLike[];
   readonly inputs: SymbolicTensorLike[];
   readonly outputs: SymbolicTensorLike[];
-  predict(x: TensorLike, config?: unknown): TensorLike | TensorLike[];
-  getLayer(name?: string, index?: number): LayerLike;
+  predict(...args: any[]): any;
 }
 
+// Loose signatures on purpose: tfjs's own overloads (and its versions) must
+// all be assignable to this.
 export interface TfNamespace {
   getBackend(): string;
-  tidy<T>(fn: () => T): T;
-  model(config: { inputs: any; outputs: any; name?: string }): LayersModelLike;
-  matMul(a: TensorLike, b: TensorLike, transposeA?: boolean, transposeB?: boolean): TensorLike;
-  tensor1d(values: ArrayLike<number>, dtype?: string): TensorLike;
-  mul(a: TensorLike | number, b: TensorLike | number): TensorLike;
-  sub(a: TensorLike | number, b: TensorLike | number): TensorLike;
-  sum(x: TensorLike, axis?: number | number[], keepDims?: boolean): TensorLike;
-  outerProduct(a: TensorLike, b: TensorLike): TensorLike;
+  tidy(...args: any[]): any;
+  model(...args: any[]): any;
+  matMul(...args: any[]): any;
+  tensor1d(...args: any[]): any;
+  mul(...args: any[]): any;
+  sub(...args: any[]): any;
+  sum(...args: any[]): any;
+  outerProduct(...args: any[]): any;
   memory(): { numTensors: number };
 }

@@ -1,5 +1,5 @@
 import { invalidArgument } from './errors.js';
-import { describe } from './matrix.js';
+import { checkNotDetached, describe } from './matrix.js';
 
 /**
  * Validates quadrature weights (finite, non-negative, the expected length) and
@@ -12,6 +12,7 @@ export function toWeights(weights: unknown, expected: number, what = 'weights'):
   if (weights.length !== expected) {
     throw invalidArgument(`${what} has ${weights.length} entries, expected ${expected}`);
   }
+  if (!Array.isArray(weights)) checkNotDetached(weights, what);
   const out = weights instanceof Float64Array ? weights : Float64Array.from(weights as ArrayLike<number>);
   for (let i = 0; i < out.length; i++) {
     const w = out[i]!;
@@ -28,4 +29,13 @@ export function toFinite(value: unknown, what: string): number {
     throw invalidArgument(`${what} must be a finite number, got ${describe(value)}`);
   }
   return value;
+}
+
+/** `options` must be absent or a plain object (null is rejected, not read as defaults). */
+export function readOptions<T extends object>(options: T | undefined, fn: string): Partial<T> {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw invalidArgument(`${fn}: options must be an object, got ${describe(options)}`);
+  }
+  return options;
 }
