@@ -14,8 +14,9 @@ import { type DType, type MatrixInput, dtypeOf, isFloatArray, toMatrix } from '.
 import { svdvals } from '../svd.js';
 import { readOptions } from '../validate.js';
 import * as spectral from './measures.js';
-import { type Spectrum, type SpectrumInput, eigenvalues, isSpectrum, singularValues } from './spectrum-input.js';
-import { numericalRankFromSingularValues } from './threshold.js';
+import { type Spectrum, type SpectrumInput, eigenvalues, isSpectrum, singularValues, toSingularValues } from './spectrum-input.js';
+import { gramResolution } from './features.js';
+import { numericalRankFromSingularValues, rankTolerance } from './threshold.js';
 
 /** Anything the measures accept. */
 export type RankInput = MatrixInput | GramAccumulator | Spectrum | ArrayLike<number>;
@@ -30,19 +31,22 @@ interface Resolved {
   rows: number;
   cols: number;
   dtype: DType;
+  /** Set when λ came from a Gram: its resolution (× λ_max); smaller σ² are noise. */
+  gramResolution?: number;
 }
 
 function resolve(x: RankInput): Resolved {
   if (x instanceof GramAccumulator) {
     const lam = eigvalsh(x.gram());
-    return { spectrum: eigenvalues(lam), rows: x.rows, cols: x.n, dtype: 'float64' };
+    return { spectrum: eigenvalues(lam), rows: x.rows, cols: x.n, dtype: 'float64', gramResolution: gramResolution('float64') };
   }
   if (isMatrixLike(x)) {
     const m = toMatrix(x, 'x');
     return { spectrum: singularValues(svdvals(m)), rows: m.rows, cols: m.cols, dtype: dtypeOf(m.data) };
   }
-  const spectrum = x as SpectrumInput;
-  const k = (isSpectrum(spectrum) ? spectrum.values : spectrum)?.length ?? 0;
+  // A bare array is read as eigenvalues λ, for every measure.
+  const spectrum = isSpectrum(x) ? x : eigenvalues(x as ArrayLike<number>);
+  const k = spectrum.values.length;
   return { spectrum, rows: k, cols: k, dtype: 'float64' };
 }
 
@@ -64,13 +68,15 @@ export interface NumericalRankOptions {
 export function numericalRank(x: RankInput, opts?: NumericalRankOptions): number {
   const options = readOptions(opts, 'numericalRank');
   const r = resolve(x);
-  return numericalRankFromSingularValues(r.spectrum, {
-    rows: options.rows ?? r.rows,
-    cols: options.cols ?? r.cols,
-    dtype: options.dtype ?? r.dtype,
-    rtol: options.rtol,
-    atol: options.atol,
-  });
+  const shape = { rows: options.rows ?? r.rows, cols: options.cols ?? r.cols, dtype: options.dtype ?? r.dtype };
+  if (r.gramResolution !== undefined && options.rtol === undefined && options.atol === undefined) {
+    // σ = √λ of a Gram: raise the default tolerance to what the Gram resolves.
+    const sigma = toSingularValues(r.spectrum);
+    const sigmaMax = sigma[0] ?? 0;
+    const atol = Math.max(rankTolerance(sigmaMax, shape), Math.sqrt(r.gramResolution) * sigmaMax);
+    return numericalRankFromSingularValues(sigma, { ...shape, atol, rtol: 0 });
+  }
+  return numericalRankFromSingularValues(r.spectrum, { ...shape, rtol: options.rtol, atol: options.atol });
 }
 
 /** exp(H(p)), Roy & Vetterli; p ∝ σ by default, or p ∝ λ = σ² with { p: 'lambda' }. */

@@ -51,26 +51,31 @@ export class FeatureExtractor {
     const { tf, probe, probeChunk, layers } = this.#o;
     const N = probe.shape[0]!;
     const results: LayerFeatures[] = layers.map((l) => ({ layer: l.name, N, n: 0 }));
+    const sums: Float64Array[] = [];
     for (let r0 = 0; r0 < N; r0 += probeChunk) {
       const rows = Math.min(probeChunk, N - r0);
       const whole = rows === N;
-      const outputs: TensorLike[] = tf.tidy(() => {
+      // Per layer: [activations] on the host path, [ΦᵀWΦ, Φᵀw] on the device path.
+      const outputs: TensorLike[][] = tf.tidy(() => {
         const chunk = whole ? probe : probe.slice([r0], [rows]);
-        const acts = this.#forward(chunk);
-        return acts.map((phi, i) => (device[i] ? this.#deviceGram(phi, r0, rows) : phi));
+        return this.#forward(chunk).map((phi, i) => (device[i] ? this.#deviceGram(phi, r0, rows) : [phi]));
       });
       try {
         for (let i = 0; i < outputs.length; i++) {
-          const t = outputs[i]!;
-          const values = (await t.data()) as Float32Array;
           const res = results[i]!;
           if (device[i]) {
-            res.n = t.shape[0]!;
+            const [g, s] = outputs[i]!;
+            const values = await g!.data();
+            res.n = g!.shape[0]!;
             res.deviceGram ??= new Float64Array(res.n * res.n);
             for (let k = 0; k < values.length; k++) res.deviceGram[k]! += values[k]!;
+            const colSums = await s!.data();
+            sums[i] ??= new Float64Array(res.n);
+            for (let k = 0; k < res.n; k++) sums[i]![k]! += colSums[k]!;
           } else {
+            const t = outputs[i]![0]!;
             res.n = t.shape[1]!;
-            const data = Float32Array.from(values); // own the bytes: backends may reuse theirs
+            const data = Float32Array.from(await t.data()); // own the bytes: backends may reuse theirs
             if (whole) {
               res.features = data;
             } else {
@@ -81,23 +86,30 @@ export class FeatureExtractor {
           }
         }
       } finally {
-        for (const t of outputs) t.dispose();
+        for (const list of outputs) for (const t of list) t.dispose();
       }
     }
+    results.forEach((res, i) => {
+      if (res.deviceGram) finishDeviceGram(res.deviceGram, sums[i]!, res.n, this.#o);
+    });
     return results;
   }
 
-  /** scale·(Φ−μ)ᵀdiag(w)(Φ−μ) on the device for rows [r0, r0+rows); centring needs the whole probe in one chunk. */
-  #deviceGram(phi: TensorLike, r0: number, rows: number): TensorLike {
-    const { tf, weights, scale, center } = this.#o;
-    const w = weights ? tf.tensor1d(weights.subarray(r0, r0 + rows), 'float32').reshape([rows, 1]) : null;
+  /** [Φᵀ·diag(w)·Φ, Φᵀ·w] for rows [r0, r0 + rows), on the device. */
+  #deviceGram(phi: TensorLike, r0: number, rows: number): TensorLike[] {
+    const { tf, weights } = this.#o;
+    // tfjs takes float32 values; the weights are only scaled by them.
+    const w = weights ? tf.tensor1d(Float32Array.from(weights.subarray(r0, r0 + rows))).reshape([rows, 1]) : null;
     const weighted = w ? tf.mul(phi, w) : phi;
-    let g = tf.matMul(weighted, phi, true, false);
-    if (center) {
-      const s = tf.sum(weighted, 0);
-      const total = weights ? weights.subarray(r0, r0 + rows).reduce((a, b) => a + b, 0) : rows;
-      if (total > 0) g = tf.sub(g, tf.mul(tf.outerProduct(s, s), 1 / total));
-    }
-    return scale === 1 ? g : tf.mul(g, scale);
+    return [tf.matMul(weighted, phi, true, false), tf.sum(weighted, 0)];
+  }
+}
+
+/** Centres (G − s·sᵀ/Σw) and scales the summed device Gram, in float64 on the host. */
+function finishDeviceGram(g: Float64Array, s: Float64Array, n: number, o: ResolvedOptions): void {
+  const total = o.weights ? o.weights.reduce((a, b) => a + b, 0) : o.probe.shape[0]!;
+  const shift = o.center && total > 0 ? 1 / total : 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) g[i * n + j] = o.scale * (g[i * n + j]! - shift * s[i]! * s[j]!);
   }
 }
