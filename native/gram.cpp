@@ -11,13 +11,15 @@
 namespace effrank {
 namespace {
 
-// OpenBLAS's ?syrk runs several times slower than ?gemm here, so the Gram is
-// built from gemm calls on block rows of its lower triangle: block row I is
-// G[I, 0:end(I)], which covers the diagonal block too. That does n²N·(1 + nb/n)
-// flops at gemm speed instead of 2n²N for one full gemm.
-constexpr Index kBlock = 128;
-// Rows of A per pass when A must be converted or weighted: a few MiB of buffer.
+// Unweighted: one ?syrk computes the lower triangle in n²N flops. Measured on
+// this project's machines (OpenBLAS 0.3.21, Haswell and SkylakeX kernels), it
+// beat both a full ?gemm (2n²N flops) and ?gemm on block rows of the triangle
+// (see benchmarks/gram.bench.js). Weighted: ?gemm of (w·X)ᵀ·X on block rows of
+// the lower triangle, so w multiplies exactly once (no √w rounding), at
+// n²N·(1 + nb/n) flops. Weighted or widened inputs stream through small
+// buffers, so the features are never copied whole.
 constexpr std::size_t kChunkElements = std::size_t{1} << 20;
+constexpr Index kBlock = 256;
 
 template <class Acc>
 void mirrorLower(Acc* g, Index n) {
@@ -26,9 +28,16 @@ void mirrorLower(Acc* g, Index n) {
   }
 }
 
-// G += alpha·Xᵀ·Y for k×n row-major X, Y (lower block rows only).
+// G (+)= alpha·XᵀX for a k×n row-major X.
 template <class Acc>
-void accumulateColsGram(const Acc* x, const Acc* y, Index k, Index n, Acc alpha, bool first, Acc* g) {
+void syrkCols(const Acc* x, Index k, Index n, Acc alpha, bool first, Acc* g) {
+  lapack::syrk(CblasRowMajor, CblasLower, CblasTrans, static_cast<blasint>(n), static_cast<blasint>(k), alpha, x,
+               static_cast<blasint>(n), first ? Acc(0) : Acc(1), g, static_cast<blasint>(n));
+}
+
+// G (+)= alpha·XᵀY on the lower block rows, for k×n row-major X and Y.
+template <class Acc>
+void gemmColsLower(const Acc* x, const Acc* y, Index k, Index n, Acc alpha, bool first, Acc* g) {
   for (Index i0 = 0; i0 < n; i0 += kBlock) {
     const Index i1 = std::min(n, i0 + kBlock);
     lapack::gemm(CblasRowMajor, CblasTrans, CblasNoTrans, static_cast<blasint>(i1 - i0), static_cast<blasint>(i1),
@@ -41,35 +50,30 @@ template <class T, class Acc>
 void colsGram(const T* a, Index m, Index n, const double* w, double scale, Acc* g) {
   const Acc alpha = static_cast<Acc>(scale);
   if (!w && std::is_same<T, Acc>::value) {
-    const Acc* x = reinterpret_cast<const Acc*>(a);
-    accumulateColsGram(x, x, m, n, alpha, true, g);
+    syrkCols(reinterpret_cast<const Acc*>(a), m, n, alpha, true, g);
   } else {
-    // Weighted or widened: stream chunks of rows through small buffers, so the
-    // features are never copied whole.
     const Index rowsPerChunk = std::max<Index>(1, static_cast<Index>(kChunkElements / static_cast<std::size_t>(n)));
     const Index chunk = std::min(rowsPerChunk, m);
     const std::size_t bufSize = static_cast<std::size_t>(chunk) * static_cast<std::size_t>(n);
-    std::vector<Acc> raw = std::is_same<T, Acc>::value ? std::vector<Acc>() : allocate<Acc>(bufSize, "gram buffer");
+    auto raw = allocate<Acc>(bufSize, "gram buffer");
     std::vector<Acc> weighted = w ? allocate<Acc>(bufSize, "gram buffer") : std::vector<Acc>();
     for (Index r0 = 0; r0 < m; r0 += chunk) {
-      const Index r1 = std::min(m, r0 + chunk);
-      const Index k = r1 - r0;
-      const Acc* y;
-      if (std::is_same<T, Acc>::value) {
-        y = reinterpret_cast<const Acc*>(a + r0 * n);
-      } else {
-        for (Index i = 0; i < k * n; ++i) raw[i] = static_cast<Acc>(a[r0 * n + i]);
-        y = raw.data();
-      }
-      const Acc* x = y;
-      if (w) {
-        for (Index r = 0; r < k; ++r) {
+      const Index k = std::min(m, r0 + chunk) - r0;
+      for (Index r = 0; r < k; ++r) {
+        const T* row = a + (r0 + r) * n;
+        Acc* out = raw.data() + r * n;
+        for (Index j = 0; j < n; ++j) out[j] = static_cast<Acc>(row[j]);
+        if (w) {
           const Acc wr = static_cast<Acc>(w[r0 + r]);
-          for (Index j = 0; j < n; ++j) weighted[r * n + j] = wr * y[r * n + j];
+          Acc* wout = weighted.data() + r * n;
+          for (Index j = 0; j < n; ++j) wout[j] = wr * out[j];
         }
-        x = weighted.data();
       }
-      accumulateColsGram(x, y, k, n, alpha, r0 == 0, g);
+      if (w) {
+        gemmColsLower(weighted.data(), raw.data(), k, n, alpha, r0 == 0, g);
+      } else {
+        syrkCols(raw.data(), k, n, alpha, r0 == 0, g);
+      }
     }
   }
   mirrorLower(g, n);
@@ -86,19 +90,21 @@ void rowsGram(const T* a, Index m, Index n, const double* w, double scale, Acc* 
     for (std::size_t i = 0; i < size; ++i) widened[i] = static_cast<Acc>(a[i]);
     x = widened.data();
   }
-  std::vector<Acc> block = w ? allocate<Acc>(static_cast<std::size_t>(kBlock) * n, "gram buffer") : std::vector<Acc>();
-  for (Index i0 = 0; i0 < m; i0 += kBlock) {
-    const Index i1 = std::min(m, i0 + kBlock);
-    const Acc* left = x + i0 * n;
-    if (w) {
+  if (!w) {
+    lapack::syrk(CblasRowMajor, CblasLower, CblasNoTrans, static_cast<blasint>(m), static_cast<blasint>(n), alpha, x,
+                 static_cast<blasint>(n), Acc(0), g, static_cast<blasint>(m));
+  } else {
+    // Weights are per column here: G[I, 0:end(I)] = (X_I·diag(w))·X[0:end(I)]ᵀ, block row by block row.
+    auto block = allocate<Acc>(static_cast<std::size_t>(kBlock) * static_cast<std::size_t>(n), "gram buffer");
+    for (Index i0 = 0; i0 < m; i0 += kBlock) {
+      const Index i1 = std::min(m, i0 + kBlock);
       for (Index r = 0; r < i1 - i0; ++r) {
-        for (Index j = 0; j < n; ++j) block[r * n + j] = static_cast<Acc>(w[j]) * left[r * n + j];
+        for (Index j = 0; j < n; ++j) block[r * n + j] = static_cast<Acc>(w[j]) * x[(i0 + r) * n + j];
       }
-      left = block.data();
+      lapack::gemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<blasint>(i1 - i0), static_cast<blasint>(i1),
+                   static_cast<blasint>(n), alpha, block.data(), static_cast<blasint>(n), x, static_cast<blasint>(n),
+                   Acc(0), g + i0 * m, static_cast<blasint>(m));
     }
-    lapack::gemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<blasint>(i1 - i0), static_cast<blasint>(i1),
-                 static_cast<blasint>(n), alpha, left, static_cast<blasint>(n), x, static_cast<blasint>(n), Acc(0),
-                 g + i0 * m, static_cast<blasint>(m));
   }
   mirrorLower(g, m);
 }

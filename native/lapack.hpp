@@ -65,6 +65,15 @@ inline void gemm(CBLAS_ORDER order, CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, blas
   cblas_dgemm(order, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
+inline void syrk(CBLAS_ORDER order, CBLAS_UPLO uplo, CBLAS_TRANSPOSE trans, blasint n, blasint k, float alpha,
+                 const float* a, blasint lda, float beta, float* c, blasint ldc) {
+  cblas_ssyrk(order, uplo, trans, n, k, alpha, a, lda, beta, c, ldc);
+}
+inline void syrk(CBLAS_ORDER order, CBLAS_UPLO uplo, CBLAS_TRANSPOSE trans, blasint n, blasint k, double alpha,
+                 const double* a, blasint lda, double beta, double* c, blasint ldc) {
+  cblas_dsyrk(order, uplo, trans, n, k, alpha, a, lda, beta, c, ldc);
+}
+
 // LAPACK returns the optimal lwork as a floating-point number in work[0].
 template <class T>
 lapack_int queriedSize(T value) {
