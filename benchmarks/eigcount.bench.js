@@ -44,7 +44,7 @@ export const cases = SIZES.flatMap((n) => {
       policy: policyFor(n),
     },
     {
-      // Same numpy job as the count above (equal op, data, params): timed once.
+      // The same numpy job as the count, timed again so it alternates with this case.
       id: `eigvalsh-${n}-f64`,
       label: `eigvalsh n=${n}`,
       size: `${n}×${n} float64 symmetric`,

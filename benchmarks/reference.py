@@ -7,13 +7,16 @@ Run with /usr/bin/python3 (Debian's numpy/scipy, the same OpenBLAS as effrank).
     reference.py SPEC.json          spec from a file
     reference.py '{"jobs": ...}'    spec inline
     reference.py < SPEC.json        spec on stdin
+    reference.py --serve            one job per stdin line, one result line back
+                                    (run.js uses this to time numpy and effrank
+                                    case by case, close together in time)
 
 Spec: {"policy": {warmup, minSamples, maxSamples, budgetMs},
        "jobs": [{"key", "op", "inputs": {name: {path, dtype, shape}},
                  "params": {...}, "policy": {...}}]}
 Inputs are raw little-endian files written by the JS side, so both sides
 time the very same numbers. Output (stdout, JSON):
-    {"numpy": {...}, "results": {key: {ms, minMs, maxMs, n, check, gflops?} | {error}}}
+    {"numpy": {...}, "results": {key: {ms, minMs, maxMs, n, samples, check, gflops?} | {error}}}
 """
 import contextlib
 import ctypes
@@ -155,7 +158,7 @@ def measure(work, policy):
     s = sorted(samples)
     mid = len(s) // 2
     med = s[mid] if len(s) % 2 else (s[mid - 1] + s[mid]) / 2
-    return {"ms": med, "minMs": s[0], "maxMs": s[-1], "n": len(s)}, result
+    return {"ms": med, "minMs": s[0], "maxMs": s[-1], "n": len(s), "samples": samples}, result
 
 
 _loaded = {}
@@ -253,18 +256,33 @@ def read_spec(argv):
         return json.load(f)
 
 
+DEFAULT_POLICY = {"warmup": 1, "minSamples": 5, "maxSamples": 25, "budgetMs": 1500}
+
+
+def safe_run(job, base):
+    try:
+        return run_job(job, base)
+    except Exception as e:  # one bad job must not lose the others' timings
+        return {"error": f"{type(e).__name__}: {e}", "trace": traceback.format_exc(limit=3)}
+
+
+def serve():
+    for line in sys.stdin:
+        if line.strip():
+            job = json.loads(line)
+            print(json.dumps({"key": job["key"], **safe_run(job, DEFAULT_POLICY)}), flush=True)
+    return 0
+
+
 def main(argv):
     if argv[:1] == ["--probe"]:
         print(json.dumps({"numpy": numpy_info()}))
         return 0
+    if argv[:1] == ["--serve"]:
+        return serve()
     spec = read_spec(argv)
-    base = spec.get("policy", {"warmup": 1, "minSamples": 5, "maxSamples": 25, "budgetMs": 1500})
-    results = {}
-    for job in spec.get("jobs", []):
-        try:
-            results[job["key"]] = run_job(job, base)
-        except Exception as e:  # one bad job must not lose the others' timings
-            results[job["key"]] = {"error": f"{type(e).__name__}: {e}", "trace": traceback.format_exc(limit=3)}
+    base = spec.get("policy", DEFAULT_POLICY)
+    results = {job["key"]: safe_run(job, base) for job in spec.get("jobs", [])}
     # numpy info last: by then every BLAS library numpy uses has been loaded.
     print(json.dumps({"numpy": numpy_info(), "results": results}))
     return 0

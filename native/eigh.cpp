@@ -49,12 +49,12 @@ template <class T>
 void eighKernel(const T* a, Index n, T* w, T* vectors) {
   const std::size_t size = static_cast<std::size_t>(n) * static_cast<std::size_t>(n);
   auto z = allocate<T>(size, "eigh input copy");
-  std::memcpy(z.data(), a, size * sizeof(T));
+  copyLowerChecked(a, n, z.data(), "eigh input");
   const char jobz = vectors ? 'V' : 'N';
   const lapack_int ln = static_cast<lapack_int>(n);
   int info = runSyevd(z, ln, jobz, w);
   if (info > 0) {
-    std::memcpy(z.data(), a, size * sizeof(T));
+    copyLowerChecked(a, n, z.data(), "eigh input");
     info = runSyev(z, ln, jobz, w);
     if (info > 0) {
       throw Error(Code::NoConvergence,
@@ -99,7 +99,6 @@ template void checkSymmetric<double>(const double*, Index, double);
 template <class T>
 void eigh(const T* a, Index n, T* w, T* vectors) {
   detail::checkShape(n, n, "eigh");
-  checkFinite(a, static_cast<std::size_t>(n * n), "eigh input");
   ComputeScope scope(numThreads());
   detail::eighKernel(a, n, w, vectors);
 }

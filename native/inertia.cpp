@@ -45,26 +45,25 @@ template <class T>
 Index countEigenvaluesAbove(const T* g, Index n, double threshold) {
   detail::checkShape(n, n, "countEigenvaluesAbove");
   if (!std::isfinite(threshold)) throw Error(Code::InvalidArgument, "threshold must be finite");
-  checkFinite(g, static_cast<std::size_t>(n * n), "countEigenvaluesAbove input");
-  ComputeScope scope(numThreads());
   const std::size_t size = static_cast<std::size_t>(n) * static_cast<std::size_t>(n);
   // Row-major lower triangle = column-major upper triangle: factor with 'U'.
-  auto f = allocate<T>(size, "inertia copy");
-  std::memcpy(f.data(), g, size * sizeof(T));
+  auto f = allocateRaw<T>(size, "inertia copy");
+  detail::copyLowerChecked(g, n, f.get(), "countEigenvaluesAbove input");
+  ComputeScope scope(numThreads());
   const T shift = static_cast<T>(threshold);
   for (Index i = 0; i < n; ++i) f[i * n + i] -= shift;
   const lapack_int ln = static_cast<lapack_int>(n);
   std::vector<lapack_int> ipiv(static_cast<std::size_t>(n));
   T query = 0;
-  int info = lapack::sytrf('U', ln, f.data(), ln, ipiv.data(), &query, -1);
+  int info = lapack::sytrf('U', ln, f.get(), ln, ipiv.data(), &query, -1);
   checkLapackArgs(info, "?sytrf workspace query");
   const lapack_int lwork = lapack::queriedSize(query);
   auto work = allocate<T>(static_cast<std::size_t>(lwork), "inertia workspace");
-  info = lapack::sytrf('U', ln, f.data(), ln, ipiv.data(), work.data(), lwork);
+  info = lapack::sytrf('U', ln, f.get(), ln, ipiv.data(), work.data(), lwork);
   checkLapackArgs(info, "?sytrf");
   // info > 0 means an exactly zero pivot: an eigenvalue equal to the
   // threshold, which is not strictly above it. The count is still exact.
-  return positiveInertia(f.data(), ipiv.data(), n);
+  return positiveInertia(f.get(), ipiv.data(), n);
 }
 
 template Index countEigenvaluesAbove<float>(const float*, Index, double);

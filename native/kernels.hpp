@@ -17,6 +17,18 @@ void svdKernel(const T* a, Index m, Index n, Vectors vectors, T* s, T* u, T* vt)
 template <class T>
 void eighKernel(const T* a, Index n, T* w, T* vectors);
 
+// Copies the lower triangle of a row-major n×n matrix (which LAPACK reads as the
+// column-major upper triangle) into dst, raising NonFinite if any entry of the
+// whole matrix is NaN or ±Inf. One pass over the source instead of a scan plus
+// a full copy.
+template <class T>
+void copyLowerChecked(const T* src, Index n, T* dst, const char* what);
+
+// Copies a row-major m×n matrix into dst in column-major order (dst[i + j·m]),
+// raising NonFinite on NaN or ±Inf. Cache-blocked.
+template <class T>
+void transposeChecked(const T* src, Index m, Index n, T* dst, const char* what);
+
 // Makes the largest-magnitude entry of a strided vector positive; returns
 // true if it flipped the sign.
 template <class T>

@@ -3,6 +3,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace effrank {
@@ -27,6 +28,18 @@ std::vector<T> allocate(std::size_t count, const char* what) {
   ensureWorkspace(count * sizeof(T), what);
   try {
     return std::vector<T>(count);
+  } catch (const std::bad_alloc&) {
+    ensureWorkspace(static_cast<std::size_t>(-1), what);  // always throws OutOfMemory
+    throw;
+  }
+}
+
+// Like allocate, without zero-filling: for buffers that are written before read.
+template <class T>
+std::unique_ptr<T[]> allocateRaw(std::size_t count, const char* what) {
+  ensureWorkspace(count * sizeof(T), what);
+  try {
+    return std::unique_ptr<T[]>(new T[count]);
   } catch (const std::bad_alloc&) {
     ensureWorkspace(static_cast<std::size_t>(-1), what);  // always throws OutOfMemory
     throw;

@@ -1,5 +1,6 @@
-// Runs one benchmark family: numpy references first (one Python process),
-// then effrank and any JS peers, then ratios, targets and answer checks.
+// Runs one benchmark family case by case. For each case the numpy references
+// (one served Python process per family) and effrank are timed in alternating
+// rounds, then any JS peers; then ratios, targets and answer checks.
 //
 // A family file (benchmarks/<name>.bench.js) exports `cases`, each:
 //   id, label, size         names for the results and the table
@@ -17,20 +18,23 @@
 //   target?: { text, refs?, evaluate(ctx) -> { value, pass, show? } }
 //   notes?(ctx) -> string[]
 //   policy?: overrides of the timing policy (heavy cases: fewer samples)
-import { mergePolicy, measure } from './timer.js';
-import { InputFiles, runReference } from './reference-client.js';
+import { InputFiles, ReferenceServer } from './reference-client.js';
+import { measure, mergePolicy, roundPolicy, summarize } from './timer.js';
 
 export async function runFamily({ name, cases, effrank, numpy, policy, peers, log }) {
   const started = Date.now();
-  const prepared = cases.map((c) => ({ c, inputs: c.inputs(), policy: mergePolicy(policy, c.policy) }));
   const out = { family: name, timestamp: new Date().toISOString(), policy, errors: [], cases: [] };
-
-  const reference = numpy.ok ? await timeNumpy(prepared, policy, log, name) : { jobKeys: new Map(), results: {} };
-  if (reference.error) out.errors.push(`numpy reference: ${reference.error}`);
-
-  for (const p of prepared) {
-    log(`${name}: ${p.c.label}`);
-    out.cases.push(await runCase(p, effrank, reference, peers));
+  const reference = numpy.ok ? { server: new ReferenceServer(), files: new InputFiles() } : null;
+  try {
+    for (const c of cases) {
+      log(`${name}: ${c.label}`);
+      const prepared = { c, inputs: c.inputs(), policy: mergePolicy(policy, c.policy) };
+      const timed = await timeAlternating(prepared, effrank, reference);
+      out.cases.push(await finishCase(prepared, timed, peers));
+    }
+  } finally {
+    reference?.server.close();
+    reference?.files.remove();
   }
   for (const c of out.cases) {
     if (c.error) out.errors.push(`${c.id}: ${c.error}`);
@@ -44,69 +48,76 @@ export async function runFamily({ name, cases, effrank, numpy, policy, peers, lo
   return out;
 }
 
-/** Writes the inputs, times every numpy job in one go; maps each case's refs to job keys. */
-async function timeNumpy(prepared, basePolicy, log, family) {
-  const files = new InputFiles();
-  try {
-    const jobs = [];
-    const jobKeys = new Map(); // `${case id}/${ref name}` -> job key
-    for (const { c, inputs, policy } of prepared) {
-      // Only arrays go to Python as files; plain values (a threshold) reach it via params.
-      const arrays = Object.entries(inputs).filter(([, v]) => ArrayBuffer.isView(v?.data));
-      const specs = Object.fromEntries(arrays.map(([k, v]) => [k, files.describe(v)]));
-      for (const ref of c.numpy ?? []) {
-        const params = (typeof ref.params === 'function' ? ref.params(inputs) : ref.params) ?? {};
-        // Equal op, data and params give an equal key, so e.g. eigvalsh is timed once
-        // for both the eigenvalue-count and the eigvalsh case.
-        const key = JSON.stringify([ref.op, specs, params]);
-        jobKeys.set(`${c.id}/${ref.name}`, key);
-        jobs.push({ key, op: ref.op, inputs: specs, params, policy });
-      }
-    }
-    if (!jobs.length) return { jobKeys, results: {} };
-    log(`${family}: numpy reference (${new Set(jobs.map((j) => j.key)).size} jobs)`);
-    const { results } = await runReference(jobs, basePolicy);
-    return { jobKeys, results };
-  } catch (e) {
-    return { jobKeys: new Map(), results: {}, error: e.message };
-  } finally {
-    files.remove();
-  }
+/** The reference.py jobs of a case; inputs are written to files on first use. */
+function numpyJobs(c, inputs, files) {
+  // Only arrays go to Python as files; plain values (a threshold) reach it via params.
+  const arrays = Object.entries(inputs).filter(([, v]) => ArrayBuffer.isView(v?.data));
+  const specs = Object.fromEntries(arrays.map(([k, v]) => [k, files.describe(v)]));
+  return (c.numpy ?? []).map((ref) => {
+    const params = (typeof ref.params === 'function' ? ref.params(inputs) : ref.params) ?? {};
+    return { ref, job: { key: ref.name, op: ref.op, inputs: specs, params } };
+  });
 }
 
-async function runCase({ c, inputs, policy }, effrank, reference, withPeers) {
-  const row = { id: c.id, label: c.label, size: c.size, effrank: null, refs: [], extras: {}, notes: [] };
-  let result;
-  try {
-    const m = await measure(() => c.effrank(effrank, inputs), policy);
-    ({ result } = m);
-    delete m.result;
-    row.effrank = m;
-  } catch (e) {
-    row.error = errorText(e);
+/**
+ * Rounds of [every numpy job, then effrank], each with its share of the
+ * samples. Returns the raw samples of both sides and the last results.
+ */
+async function timeAlternating({ c, inputs, policy }, effrank, reference) {
+  const jobs = reference ? numpyJobs(c, inputs, reference.files) : [];
+  const numpy = new Map(jobs.map(({ ref }) => [ref.name, { samples: [], last: null, error: null }]));
+  const mine = { samples: [], result: undefined, error: null };
+  for (let i = 0; i < policy.rounds; i++) {
+    const p = roundPolicy(policy, i);
+    for (const { ref, job } of jobs) {
+      const acc = numpy.get(ref.name);
+      if (acc.error) continue;
+      const r = await reference.server.run({ ...job, policy: p }).catch((e) => ({ error: e.message }));
+      if (r.error) acc.error = r.error;
+      else {
+        acc.samples.push(...r.samples);
+        acc.last = r;
+      }
+    }
+    if (mine.error) continue;
+    try {
+      const m = await measure(() => c.effrank(effrank, inputs), p);
+      mine.samples.push(...m.samples);
+      mine.result = m.result;
+    } catch (e) {
+      mine.error = errorText(e);
+    }
   }
+  return { numpy, effrank: mine };
+}
+
+async function finishCase({ c, inputs, policy }, timed, withPeers) {
+  const row = { id: c.id, label: c.label, size: c.size, effrank: null, refs: [], extras: {}, notes: [] };
+  const mine = timed.effrank;
+  if (mine.error) row.error = mine.error;
+  else row.effrank = summarize(mine.samples);
 
   for (const ref of c.numpy ?? []) {
-    const r = reference.results[reference.jobKeys.get(`${c.id}/${ref.name}`)];
-    if (!r) continue; // numpy unavailable: reported once for the whole run
+    const acc = timed.numpy.get(ref.name);
+    if (!acc) continue; // numpy unavailable: reported once for the whole run
+    const entry = acc.error ? { error: acc.error } : numpySummary(acc);
     if (ref.role === 'extra') {
-      row.extras[ref.name] = r;
+      row.extras[ref.name] = entry;
       continue;
     }
-    const entry = { name: ref.name, kind: 'numpy', ...timing(r), error: r.error };
-    if (!r.error && c.check && result !== undefined && r.check) {
-      const diff = c.check(result, r.check, ref.name);
-      entry.check = diff ? `mismatch: ${diff}` : 'ok';
+    const rowRef = { name: ref.name, kind: 'numpy', ...entry };
+    if (!acc.error && c.check && !mine.error && acc.last.check) {
+      const diff = c.check(mine.result, acc.last.check, ref.name);
+      rowRef.check = diff ? `mismatch: ${diff}` : 'ok';
     }
-    row.refs.push(entry);
+    row.refs.push(rowRef);
   }
 
   if (withPeers) {
     for (const peer of c.peers ?? []) {
       try {
         const fn = await peer.setup(inputs);
-        const m = await measure(fn, mergePolicy(policy, peer.policy));
-        delete m.result;
+        const { result, ...m } = await measure(fn, mergePolicy(policy, peer.policy));
         row.refs.push({ name: peer.name, kind: 'peer', ...m });
       } catch (e) {
         row.refs.push({ name: peer.name, kind: 'peer', error: errorText(e) });
@@ -116,7 +127,10 @@ async function runCase({ c, inputs, policy }, effrank, reference, withPeers) {
 
   const ctx = { effrank: row.effrank, refs: Object.fromEntries(row.refs.map((r) => [r.name, r])), extras: row.extras };
   for (const r of row.refs) {
-    if (row.effrank && r.ms) r.ratio = row.effrank.ms / r.ms;
+    if (row.effrank && r.ms) {
+      r.ratio = row.effrank.ms / r.ms;
+      r.ratioOfMins = row.effrank.minMs / r.minMs; // a second view when the machine was noisy
+    }
     const applies = c.target && r.kind === 'numpy' && (!c.target.refs || c.target.refs.includes(r.name));
     if (applies && r.ratio !== undefined) r.target = { text: c.target.text, ...c.target.evaluate({ ...ctx, ratio: r.ratio }) };
   }
@@ -124,8 +138,11 @@ async function runCase({ c, inputs, policy }, effrank, reference, withPeers) {
   return row;
 }
 
-function timing(r) {
-  return r.error ? {} : { ms: r.ms, minMs: r.minMs, maxMs: r.maxMs, n: r.n, ...(r.gflops ? { gflops: r.gflops } : {}) };
+/** Median etc. over all rounds' samples; GFLOP/s from the op's flop count. */
+function numpySummary(acc) {
+  const s = summarize(acc.samples);
+  const { flops } = acc.last;
+  return flops ? { ...s, flops, gflops: flops / (s.ms * 1e6) } : s;
 }
 
 function errorText(e) {

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { endianness, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), '..', 'reference.py');
@@ -75,10 +76,44 @@ export class InputFiles {
 }
 
 /**
- * Times jobs [{key, op, inputs: {name: fileSpec}, params, policy}] in one
- * Python process. Jobs with equal keys are sent once.
+ * A long-lived `reference.py --serve`: run.js sends one job at a time, so each
+ * case's numpy timing sits right next to its effrank timing. On a shared,
+ * noisy machine that keeps both sides under the same background load.
  */
-export async function runReference(jobs, policy) {
-  const unique = [...new Map(jobs.map((j) => [j.key, j])).values()];
-  return callPython([], JSON.stringify({ policy, jobs: unique }));
+export class ReferenceServer {
+  constructor() {
+    this.child = spawn(PYTHON, [SCRIPT, '--serve'], { stdio: ['pipe', 'pipe', 'pipe'], env: process.env });
+    this.waiting = [];
+    this.stderr = '';
+    this.failure = null;
+    this.child.stderr.on('data', (d) => (this.stderr += d));
+    this.child.stdin.on('error', () => {}); // a dead child is reported through 'close'
+    createInterface({ input: this.child.stdout }).on('line', (line) => {
+      const next = this.waiting.shift();
+      try {
+        next?.resolve(JSON.parse(line));
+      } catch {
+        next?.reject(new Error(`reference.py printed non-JSON: ${line.slice(0, 200)}`));
+      }
+    });
+    const fail = (why) => {
+      this.failure = new Error(`reference.py ${why}${this.stderr.trim() ? `: ${this.stderr.trim().slice(-500)}` : ''}`);
+      for (const w of this.waiting.splice(0)) w.reject(this.failure);
+    };
+    this.child.on('error', (e) => fail(`could not start (${e.message})`));
+    this.child.on('close', (code, signal) => fail(`exited (${signal ?? code})`));
+  }
+
+  /** Times one job {key, op, inputs, params, policy}; resolves to its result line. */
+  run(job) {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      this.child.stdin.write(`${JSON.stringify(job)}\n`);
+    });
+  }
+
+  close() {
+    this.child.stdin.end();
+  }
 }

@@ -6,17 +6,31 @@
  * Then at least minSamples and at most maxSamples timed calls, stopping once
  * budgetMs of timed work has been spent: cheap cases get many samples, a
  * multi-second case gets minSamples.
+ * rounds: the samples are split into this many alternating rounds (numpy,
+ * effrank, numpy, effrank, …). This machine has phases of a second or more
+ * where everything runs at half speed; alternating spreads them over both sides.
  */
 export const POLICIES = {
-  full: { warmup: 1, minSamples: 5, maxSamples: 25, budgetMs: 1500 },
-  quick: { warmup: 1, minSamples: 3, maxSamples: 7, budgetMs: 300 },
+  full: { warmup: 1, minSamples: 6, maxSamples: 24, budgetMs: 1500, rounds: 6 },
+  quick: { warmup: 1, minSamples: 2, maxSamples: 6, budgetMs: 300, rounds: 2 },
 };
 
 /** A case's override (e.g. { minSamples: 3 } for a heavy case) on top of the run's policy. */
 export function mergePolicy(base, override) {
   const p = { ...base, ...override };
   p.minSamples = Math.min(p.minSamples, p.maxSamples);
+  p.rounds = Math.max(1, Math.min(p.rounds ?? 1, p.maxSamples));
   return p;
+}
+
+/** Round i's share of a policy: warm up in the first round only. */
+export function roundPolicy(p, i) {
+  return {
+    warmup: i === 0 ? p.warmup : 0,
+    minSamples: Math.ceil(p.minSamples / p.rounds),
+    maxSamples: Math.ceil(p.maxSamples / p.rounds),
+    budgetMs: p.budgetMs / p.rounds,
+  };
 }
 
 export function median(xs) {
@@ -32,6 +46,7 @@ export function summarize(samplesMs) {
     minMs: Math.min(...samplesMs),
     maxMs: Math.max(...samplesMs),
     n: samplesMs.length,
+    samples: samplesMs.map((x) => Math.round(x * 1000) / 1000),
   };
 }
 
