@@ -1,0 +1,110 @@
+/** `effrank demo`: a real training run whose ε-rank climbs a staircase. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+
+import { renderReport, renderStaircaseSvg } from '../report/index.js';
+import { type BackendName, loadTf } from '../train/backend.js';
+import { type RunOptions, trainTracked } from '../train/run.js';
+import { TASKS, type TaskName } from '../train/tasks.js';
+import { epochProgress } from './progress.js';
+import { formatSummary } from './summary.js';
+
+export function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+export function positiveNumber(value: string): number {
+  const x = Number(value);
+  if (!Number.isFinite(x) || x <= 0) throw new InvalidArgumentError('expected a number > 0');
+  return x;
+}
+
+export function collectEps(value: string, previous: number[] | undefined): number[] {
+  return [...(previous ?? []), positiveNumber(value)];
+}
+
+export interface TrainingFlags {
+  task: TaskName;
+  epochs?: number;
+  width?: number;
+  depth: number;
+  activation: string;
+  optimizer: 'adam' | 'sgd';
+  lr?: number;
+  eps?: number[];
+  seed: number;
+  backend?: BackendName;
+  quick?: boolean;
+  points?: number;
+  every?: number;
+}
+
+/** Options shared by demo and compare. */
+export function addTrainingOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--task <task>', 'function to fit').choices([...TASKS]).default('sin1d'))
+    .option('--epochs <n>', 'training epochs (default 3000; 1500 with --quick)', positiveInt)
+    .option('--width <n>', 'neurons per hidden layer (default 100; 40 with --quick)', positiveInt)
+    .option('--depth <n>', 'hidden layers', positiveInt, 3)
+    .option('--activation <name>', 'tfjs activation of the hidden layers', 'tanh')
+    .addOption(new Option('--optimizer <name>', 'optimiser').choices(['adam', 'sgd']).default('adam'))
+    .option('--lr <rate>', 'learning rate (default 1e-3 for adam, 0.05 for sgd)', positiveNumber)
+    .option('--eps <eps>', 'ε threshold, repeatable (default 1e-3)', collectEps)
+    .option('--points <n>', 'grid points (default 512; 256 with --quick)', positiveInt)
+    .option('--every <k>', 'measure every k epochs (default: epochs/300, at least 1)', positiveInt)
+    .option('--seed <n>', 'random seed (runs are deterministic per seed and backend)', positiveInt, 1)
+    .addOption(new Option('--backend <name>', 'tfjs backend (default: the fastest available)').choices(['cpu', 'wasm', 'tensorflow']))
+    .option('--quick', 'a small run that finishes in well under 30 s');
+}
+
+export function runOptionsFrom(f: TrainingFlags): RunOptions {
+  const epochs = f.epochs ?? (f.quick ? 1500 : 3000);
+  return {
+    task: f.task,
+    points: f.points ?? (f.quick ? 256 : 512),
+    epochs,
+    width: f.width ?? (f.quick ? 40 : 100),
+    depth: f.depth,
+    activation: f.activation,
+    optimizer: f.optimizer,
+    lr: f.lr ?? (f.optimizer === 'adam' ? 1e-3 : 0.05),
+    eps: f.eps ?? [1e-3],
+    seed: f.seed,
+    init: 'default',
+    pretrainSteps: 0,
+    every: f.every ?? Math.max(1, Math.floor(epochs / 300)),
+  };
+}
+
+export function registerDemoCommand(program: Command): void {
+  const cmd = program
+    .command('demo')
+    .description('train an MLP with TensorFlow.js, track the ε-rank of every hidden layer, and show the staircase');
+  addTrainingOptions(cmd)
+    .option('--out <dir>', 'where run.jsonl, report.html and staircase.svg go', 'effrank-demo')
+    .action(async (flags: TrainingFlags & { out: string }) => {
+      const { tf, backend, note } = await loadTf(flags.backend);
+      const out = resolve(flags.out);
+      mkdirSync(out, { recursive: true });
+      const options = { ...runOptionsFrom(flags), log: join(out, 'run.jsonl') };
+      console.log(`effrank demo: ${options.task}, MLP ${options.task === 'sin2d' ? 2 : 1}→${Array(options.depth).fill(options.width).join('→')}→1 (${options.activation}), ` +
+        `${options.optimizer} lr ${options.lr}, ${options.points} grid points, ε = ${options.eps.join(', ')}`);
+      console.log(`backend: ${backend} (${note})`);
+      const bar = epochProgress(options.epochs, 'training');
+      const result = await trainTracked(tf, backend, {
+        ...options,
+        onEpoch: (epoch, loss, last) => bar.update(epoch, loss, last?.epsRank[String(options.eps[0])]),
+      });
+      bar.stop();
+      console.log('');
+      console.log(formatSummary(result));
+      const title = `effrank demo: ${options.task}, ${options.optimizer}, seed ${options.seed}`;
+      writeFileSync(join(out, 'report.html'), renderReport(result.records, { title }));
+      writeFileSync(join(out, 'staircase.svg'), renderStaircaseSvg(result.records, { layer: result.lastLayer, eps: options.eps[0] }));
+      console.log('');
+      console.log(`wrote ${join(out, 'run.jsonl')}, ${join(out, 'report.html')} and ${join(out, 'staircase.svg')}`);
+    });
+}
