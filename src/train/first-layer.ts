@@ -29,8 +29,8 @@ function halton(index: number, base: number): number {
 
 export function structuredFirstLayer(tf: Tf, model: Model, dim: number): void {
   const layer = model.getLayer('h1');
-  const [kernel, bias] = layer.getWeights() as [{ shape: number[]; dispose(): void }, { dispose(): void }];
-  const n = kernel.shape[1]!;
+  // getWeights() hands back the layer's own variables: read the shape, dispose nothing.
+  const n = (layer.getWeights()[0] as { shape: number[] }).shape[1]!;
   const w = new Float32Array(dim * n);
   const b = new Float32Array(n);
   const golden = Math.PI * (3 - Math.sqrt(5));
@@ -48,7 +48,8 @@ export function structuredFirstLayer(tf: Tf, model: Model, dim: number): void {
   const kt = tf.tensor2d(w, [dim, n]);
   const bt = tf.tensor1d(b);
   layer.setWeights([kt, bt]);
-  for (const t of [kt, bt, kernel, bias]) t.dispose();
+  kt.dispose();
+  bt.dispose();
 }
 
 /** Runs `steps` Adam steps on the first layer only; returns the final decorrelation loss. */
