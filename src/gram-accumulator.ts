@@ -10,7 +10,8 @@
  *          4   u16      format version (1)
  *          6   u16      dtype code (1 = float64)
  *          8   u32      n
- *         12   u32      reserved (0)
+ *         12   u32      flags: bit 0 = some rows were float32 (sets the numerical
+ *                             rank's default tolerance); other bits must be 0
  *         16   f64      rows seen
  *         24   f64      total weight Σw
  *         32   f64[n·n] G, row-major
@@ -38,6 +39,7 @@ export class GramAccumulator {
   #colSums: Float64Array;
   #rows = 0;
   #weightSum = 0;
+  #sawFloat32 = false;
 
   constructor(n: number, opts?: GramAccumulatorOptions) {
     const options = readOptions(opts, 'GramAccumulator');
@@ -55,6 +57,15 @@ export class GramAccumulator {
   /** Rows added so far (over all merged accumulators). */
   get rows(): number {
     return this.#rows;
+  }
+
+  /**
+   * The precision of the rows added: 'float32' if any chunk was float32. The
+   * Gram itself is always float64; this sets the numerical rank's default
+   * tolerance, as numpy's matrix_rank would on the original features.
+   */
+  get sourceDtype(): 'float32' | 'float64' {
+    return this.#sawFloat32 ? 'float32' : 'float64';
   }
 
   /** Σ w over rows added (equals `rows` when no weights were given). */
@@ -86,6 +97,7 @@ export class GramAccumulator {
     for (let j = 0; j < this.n; j++) this.#colSums[j]! += other.#colSums[j]!;
     this.#rows += other.#rows;
     this.#weightSum += other.#weightSum;
+    this.#sawFloat32 ||= other.#sawFloat32;
     return this;
   }
 
@@ -120,7 +132,7 @@ export class GramAccumulator {
     view.setUint16(4, VERSION, true);
     view.setUint16(6, DTYPE_FLOAT64, true);
     view.setUint32(8, n, true);
-    view.setUint32(12, 0, true);
+    view.setUint32(12, this.#sawFloat32 ? 1 : 0, true);
     view.setFloat64(16, this.#rows, true);
     view.setFloat64(24, this.#weightSum, true);
     let off = HEADER_BYTES;
@@ -145,6 +157,8 @@ export class GramAccumulator {
     if (n === 0 || n * n > MAX_ELEMENTS) throw bad(`invalid n = ${n}`);
     const expected = HEADER_BYTES + 8 * (n * n + n);
     if (view.byteLength !== expected) throw bad(`${view.byteLength} bytes, expected ${expected} for n = ${n}`);
+    const flags = view.getUint32(12, true);
+    if ((flags & ~1) !== 0) throw bad(`unknown flags 0x${flags.toString(16)}`);
     const rows = view.getFloat64(16, true);
     const weightSum = view.getFloat64(24, true);
     if (!Number.isSafeInteger(rows) || rows < 0) throw bad(`invalid row count ${rows}`);
@@ -156,6 +170,7 @@ export class GramAccumulator {
     if (!acc.#gram.every(Number.isFinite) || !acc.#colSums.every(Number.isFinite)) throw bad('non-finite values');
     acc.#rows = rows;
     acc.#weightSum = weightSum;
+    acc.#sawFloat32 = (flags & 1) === 1;
     return acc;
   }
 
@@ -178,5 +193,6 @@ export class GramAccumulator {
     }
     this.#rows += rows;
     this.#weightSum += total;
+    if (data instanceof Float32Array) this.#sawFloat32 = true;
   }
 }

@@ -28,3 +28,5 @@ export { epsRankFromEigenvalues, numericalRankFromSingularValues } from './rank/
 export type { FeatureOptions, FeaturesInput } from './rank/features.js';
 export { detectStaircase } from './staircase.js';
 export type { Staircase, StaircaseOptions, StaircasePoint, Stair, Jump } from './staircase.js';
+export { readNpy, parseNpyHeader, readDelimited, readRaw, readFeatures, readWeights } from './io/index.js';
+export type { NpyArray, NpyHeader, FeatureFile, FeatureFormat, ReadFeaturesOptions } from './io/index.js';

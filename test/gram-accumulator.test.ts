@@ -11,6 +11,7 @@ import {
   epsRank,
   epsRankDetailed,
   epsRankDetailedAsync,
+  numericalRank,
   spectrum,
   spectrumAsync,
 } from '../src/index.js';
@@ -343,9 +344,9 @@ describe('binary format', () => {
         expect((e as EffrankError).code).toBe('ERR_INVALID_ARGUMENT');
         return false;
       }
-      // Accepted: it re-serialises to the same bytes (the reserved u32 is written as 0) and has a sane state.
+      // Accepted: it re-serialises to the same bytes (flags hold only bit 0) and has a sane state.
       const expected = Uint8Array.from(b);
-      expected.fill(0, 12, 16);
+      expect(new DataView(b.buffer, b.byteOffset + 12, 4).getUint32(0, true) & ~1).toBe(0);
       expect(acc.toBuffer()).toEqual(expected);
       expect(acc.n * acc.n + acc.n).toBe((b.byteLength - 32) / 8);
       expect(Number.isSafeInteger(acc.rows) && acc.rows >= 0).toBe(true);
@@ -549,5 +550,31 @@ describe('properties', () => {
       ),
       { numRuns: 80 },
     );
+  });
+});
+
+describe('source precision', () => {
+  it('remembers float32 rows (flag bit 0), through merge and buffers, and rejects unknown flags', () => {
+    const f64 = new GramAccumulator(2).add({ data: Float64Array.of(1, 2, 3, 4), rows: 2, cols: 2 });
+    expect(f64.sourceDtype).toBe('float64');
+    expect(new DataView(f64.toBuffer().buffer).getUint32(12, true)).toBe(0);
+    const f32 = new GramAccumulator(2).add({ data: Float32Array.of(1, 2, 3, 4), rows: 2, cols: 2 });
+    expect(f32.sourceDtype).toBe('float32');
+    const bytes = f32.toBuffer();
+    expect(new DataView(bytes.buffer).getUint32(12, true)).toBe(1);
+    expect(GramAccumulator.fromBuffer(bytes).sourceDtype).toBe('float32');
+    expect(f64.merge(f32).sourceDtype).toBe('float32');
+    new DataView(bytes.buffer).setUint32(12, 2, true);
+    expectCode(() => GramAccumulator.fromBuffer(bytes), 'ERR_INVALID_ARGUMENT');
+  });
+
+  it("float32 rows give numpy's float32 default tolerance for the numerical rank", () => {
+    // σ = 1 and 2.5e-7: below float32's default tolerance (σ_max·max(N, n)·2⁻²³ ≈ 3.6e-7) but above
+    // float64's and above what the float64 Gram resolves (√(100·2⁻⁵²) ≈ 1.5e-7), so only the dtype decides.
+    const data = Float32Array.of(1, 0, 0, 2.5e-7, 0, 0);
+    const acc32 = new GramAccumulator(2).add({ data, rows: 3, cols: 2 });
+    expect(numericalRank(new GramAccumulator(2).add({ data: Float64Array.from(data), rows: 3, cols: 2 }))).toBe(2);
+    expect(numericalRank(acc32)).toBe(numericalRank({ data, rows: 3, cols: 2 }));
+    expect(numericalRank({ data, rows: 3, cols: 2 })).toBe(1);
   });
 });

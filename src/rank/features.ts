@@ -37,6 +37,8 @@ export interface PreparedFeatures {
   center: boolean;
   /** dtype of the Gram / SVD computed from these features. */
   dtype: DType;
+  /** dtype the features were stored in (sets the numerical rank's default tolerance). */
+  sourceDtype: DType;
   rows: number;
   cols: number;
 }
@@ -51,11 +53,15 @@ export function prepareFeatures(features: unknown, options: FeatureOptions): Pre
       throw invalidArgument('weights cannot be given with a GramAccumulator: pass them to add()');
     }
     if (features.rows === 0) throw invalidArgument('the GramAccumulator has seen no rows');
-    return { matrix: null, accumulator: features, weights: undefined, scale, center, dtype: 'float64', rows: features.rows, cols: features.n };
+    return {
+      matrix: null, accumulator: features, weights: undefined, scale, center,
+      dtype: 'float64', sourceDtype: features.sourceDtype, rows: features.rows, cols: features.n,
+    };
   }
   const matrix = toMatrix(features, 'features');
   const weights = options.weights === undefined ? undefined : toWeights(options.weights, matrix.rows);
-  return { matrix, accumulator: null, weights, scale, center, dtype: dtypeOf(matrix.data), rows: matrix.rows, cols: matrix.cols };
+  const dtype = dtypeOf(matrix.data);
+  return { matrix, accumulator: null, weights, scale, center, dtype, sourceDtype: dtype, rows: matrix.rows, cols: matrix.cols };
 }
 
 /**

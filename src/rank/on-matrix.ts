@@ -38,7 +38,7 @@ interface Resolved {
 function resolve(x: RankInput): Resolved {
   if (x instanceof GramAccumulator) {
     const lam = eigvalsh(x.gram());
-    return { spectrum: eigenvalues(lam), rows: x.rows, cols: x.n, dtype: 'float64', gramResolution: gramResolution('float64') };
+    return { spectrum: eigenvalues(lam), rows: x.rows, cols: x.n, dtype: x.sourceDtype, gramResolution: gramResolution('float64') };
   }
   if (isMatrixLike(x)) {
     const m = toMatrix(x, 'x');

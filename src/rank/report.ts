@@ -101,7 +101,7 @@ function* reportPlan(features: unknown, options: RankReportOptions): Plan<RankRe
     ...options,
     rows: f.rows,
     cols: f.cols,
-    dtype: f.dtype,
+    dtype: f.sourceDtype,
     gramResolution: useSvd ? undefined : gramResolution(f.dtype),
   });
   return { ...measures, n: f.cols, N: f.rows, method: useSvd ? 'svd' : 'eigen', dtype: f.dtype, eigenvalues: eigenvalues(lambda).values };
