@@ -7,25 +7,18 @@
  * on one dedicated native thread (not libuv's pool), so fs/dns stay free.
  */
 import { invalidArgument } from './errors.js';
-import { binding, callSync, packageRoot } from './native.js';
+import { describe } from './matrix.js';
+import { type NativeBackendInfo, binding, callSync, packageRoot } from './native.js';
 import { readOptions } from './validate.js';
 
-export interface BackendInfo {
-  blas: string;
-  blasConfig: string;
-  blasCore: string;
-  blasThreads: number;
-  threads: number;
-  hardwareThreads: number;
-  queuedJobs: number;
-  addonVersion: string;
-  napiVersion: number;
+/** The BLAS, threads and versions in use (see NativeBackendInfo), and where the addon was loaded from. */
+export interface BackendInfo extends Omit<NativeBackendInfo, 'pendingInThisThread'> {
   addonPath: string;
 }
 
 /** Sets the threads per job (clamped to [1, hardware threads]); returns the value applied. */
 export function setNumThreads(n: number): number {
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) throw invalidArgument(`threads must be a positive integer, got ${String(n)}`);
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) throw invalidArgument(`threads must be a positive integer, got ${describe(n)}`);
   return callSync(() => binding.setNumThreads(n));
 }
 
@@ -47,7 +40,7 @@ export function setLimits(opts: Partial<Limits>): void {
   const limits = readOptions(opts, 'setLimits');
   if (limits.maxElements !== undefined) {
     const cap = limits.maxElements;
-    if (!Number.isSafeInteger(cap) || cap < 0) throw invalidArgument(`maxElements must be a non-negative integer, got ${String(cap)}`);
+    if (!Number.isSafeInteger(cap) || cap < 0) throw invalidArgument(`maxElements must be a non-negative integer, got ${describe(cap)}`);
     callSync(() => binding.setMaxElements(cap));
   }
 }

@@ -76,15 +76,18 @@ export class GramAccumulator {
   /** Adds rows (a chunk of N_chunk × n features), each weighted by `weights[k]` (default 1). */
   add(chunk: MatrixInput, weights?: ArrayLike<number>): this {
     const { m, w } = this.#prepare(chunk, weights);
-    this.#absorb(m, w, gram(m, { weights: w, accumulate: 'float64' }).data);
+    this.#absorb(m, gram(m, { weights: w, accumulate: 'float64' }).data, this.#weightedSums(m, w));
     return this;
   }
 
   /** Like `add`, with the Gram computed off the main thread. */
   async addAsync(chunk: MatrixInput, weights?: ArrayLike<number>): Promise<this> {
     const { m, w } = this.#prepare(chunk, weights);
+    // Read the chunk now, as the Gram's native copy does: once the call has
+    // returned, the caller may mutate or transfer its buffers.
+    const sums = this.#weightedSums(m, w);
     const g = await gramAsync(m, { weights: w, accumulate: 'float64' });
-    this.#absorb(m, w, g.data);
+    this.#absorb(m, g.data, sums);
     return this;
   }
 
@@ -144,9 +147,12 @@ export class GramAccumulator {
   static fromBuffer(buffer: ArrayBufferView | ArrayBuffer): GramAccumulator {
     const bad = (why: string) => new EffrankError('ERR_INVALID_ARGUMENT', `GramAccumulator.fromBuffer: ${why}`);
     let view: DataView;
-    if (buffer instanceof ArrayBuffer) view = new DataView(buffer);
-    else if (ArrayBuffer.isView(buffer)) view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-    else throw bad(`expected bytes, got ${describe(buffer)}`);
+    if (!(buffer instanceof ArrayBuffer) && !ArrayBuffer.isView(buffer)) throw bad(`expected bytes, got ${describe(buffer)}`);
+    try {
+      view = buffer instanceof ArrayBuffer ? new DataView(buffer) : new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    } catch {
+      throw bad('the bytes cannot be read (a detached buffer?)'); // DataView throws a TypeError on detached buffers
+    }
     if (view.byteLength < HEADER_BYTES) throw bad(`${view.byteLength} bytes is shorter than the ${HEADER_BYTES}-byte header`);
     if (view.getUint32(0, true) !== MAGIC) throw bad('missing the "EFGA" magic');
     const version = view.getUint16(4, true);
@@ -180,19 +186,26 @@ export class GramAccumulator {
     return { m, w: weights === undefined ? undefined : toWeights(weights, m.rows) };
   }
 
-  #absorb(m: Matrix, w: Float64Array | undefined, g: Float64Array): void {
-    for (let i = 0; i < g.length; i++) this.#gram[i]! += g[i]!;
+  /** The chunk's weighted column sums and total weight (reads the chunk; changes nothing). */
+  #weightedSums(m: Matrix, w: Float64Array | undefined): { sums: Float64Array; total: number } {
     const { data, rows, cols } = m;
+    const sums = new Float64Array(cols);
     let total = 0;
     for (let r = 0; r < rows; r++) {
       const wr = w ? w[r]! : 1;
       total += wr;
       if (wr === 0) continue;
       const base = r * cols;
-      for (let j = 0; j < cols; j++) this.#colSums[j]! += wr * data[base + j]!;
+      for (let j = 0; j < cols; j++) sums[j]! += wr * data[base + j]!;
     }
-    this.#rows += rows;
+    return { sums, total };
+  }
+
+  #absorb(m: Matrix, g: Float64Array, { sums, total }: { sums: Float64Array; total: number }): void {
+    for (let i = 0; i < g.length; i++) this.#gram[i]! += g[i]!;
+    for (let j = 0; j < this.n; j++) this.#colSums[j]! += sums[j]!;
+    this.#rows += m.rows;
     this.#weightSum += total;
-    if (data instanceof Float32Array) this.#sawFloat32 = true;
+    if (m.data instanceof Float32Array) this.#sawFloat32 = true;
   }
 }

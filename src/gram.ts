@@ -10,7 +10,7 @@
  */
 import { invalidArgument } from './errors.js';
 import type { Matrix, MatrixInput } from './matrix.js';
-import { toMatrix } from './matrix.js';
+import { describe, toMatrix } from './matrix.js';
 import { binding, callAsync, callSync } from './native.js';
 import { readOptions, toFinite, toWeights } from './validate.js';
 
@@ -44,10 +44,10 @@ interface GramArgs {
 function parse(a: unknown, options: GramOptions): GramArgs {
   const m = toMatrix(a);
   const sideName = options.side ?? 'cols';
-  if (sideName !== 'cols' && sideName !== 'rows') throw invalidArgument(`side must be 'cols' or 'rows', got ${String(sideName)}`);
+  if (sideName !== 'cols' && sideName !== 'rows') throw invalidArgument(`side must be 'cols' or 'rows', got ${describe(sideName)}`);
   const side = sideName === 'cols' ? 0 : 1;
   const acc = options.accumulate ?? 'input';
-  if (acc !== 'float64' && acc !== 'input') throw invalidArgument(`accumulate must be 'float64' or 'input', got ${String(acc)}`);
+  if (acc !== 'float64' && acc !== 'input') throw invalidArgument(`accumulate must be 'float64' or 'input', got ${describe(acc)}`);
   const weights = options.weights === undefined ? null : toWeights(options.weights, side === 0 ? m.rows : m.cols);
   const scale = options.scale === undefined ? 1 : toFinite(options.scale, 'scale');
   return { m, side, weights, scale, widen: acc === 'float64', dim: side === 0 ? m.cols : m.rows };

@@ -20,7 +20,9 @@ export type ArrayOf<M> = M extends Matrix<infer T> ? T : Float64Array;
 export const MAX_ELEMENTS = 2 ** 31 - 1;
 
 export function isFloatArray(x: unknown): x is FloatArray {
-  return x instanceof Float32Array || x instanceof Float64Array;
+  // ArrayBuffer.isView rules out objects that only pose as typed arrays
+  // (Object.create(Float64Array.prototype), a Proxy): their getters would throw a TypeError.
+  return (x instanceof Float32Array || x instanceof Float64Array) && ArrayBuffer.isView(x);
 }
 
 /**

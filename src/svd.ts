@@ -12,7 +12,7 @@
  * - ?gesdd (divide and conquer), falling back to ?gesvd when it fails to converge.
  */
 import { invalidArgument } from './errors.js';
-import { type ArrayOf, type FloatArray, type Matrix, type MatrixInput, toMatrix } from './matrix.js';
+import { type ArrayOf, type FloatArray, type Matrix, type MatrixInput, describe, toMatrix } from './matrix.js';
 import { binding, callAsync, callSync } from './native.js';
 import { readOptions } from './validate.js';
 
@@ -33,8 +33,8 @@ const MODES = { none: 0, thin: 1, full: 2 } as const;
 
 function modeOf(options: SvdOptions | undefined): 0 | 1 | 2 {
   const vectors = readOptions(options, 'svd').vectors ?? 'thin';
-  if (!Object.hasOwn(MODES, vectors)) {
-    throw invalidArgument(`vectors must be 'none', 'thin' or 'full', got ${String(vectors)}`);
+  if (typeof vectors !== 'string' || !Object.hasOwn(MODES, vectors)) {
+    throw invalidArgument(`vectors must be 'none', 'thin' or 'full', got ${describe(vectors)}`);
   }
   return MODES[vectors];
 }

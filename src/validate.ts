@@ -1,26 +1,26 @@
 import { invalidArgument } from './errors.js';
-import { checkNotDetached, describe } from './matrix.js';
+import { checkNotDetached, describe, isFloatArray } from './matrix.js';
 
 /**
  * Validates quadrature weights (finite, non-negative, the expected length) and
  * returns them as a Float64Array, the form the native core reads.
  */
 export function toWeights(weights: unknown, expected: number, what = 'weights'): Float64Array {
-  if (!(weights instanceof Float64Array || weights instanceof Float32Array || Array.isArray(weights))) {
+  if (!(isFloatArray(weights) || Array.isArray(weights))) {
     throw invalidArgument(`${what} must be a Float64Array, Float32Array or number[], got ${describe(weights)}`);
   }
   if (weights.length !== expected) {
     throw invalidArgument(`${what} has ${weights.length} entries, expected ${expected}`);
   }
   if (!Array.isArray(weights)) checkNotDetached(weights, what);
-  const out = weights instanceof Float64Array ? weights : Float64Array.from(weights as ArrayLike<number>);
-  for (let i = 0; i < out.length; i++) {
-    const w = out[i]!;
-    if (typeof (weights as ArrayLike<unknown>)[i] !== 'number' || !Number.isFinite(w) || w < 0) {
-      throw invalidArgument(`${what}[${i}] must be a finite non-negative number, got ${String((weights as ArrayLike<unknown>)[i])}`);
+  // Checked before converting: Float64Array.from throws a TypeError on BigInts and odd objects.
+  for (let i = 0; i < weights.length; i++) {
+    const w: unknown = weights[i];
+    if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) {
+      throw invalidArgument(`${what}[${i}] must be a finite non-negative number, got ${describe(w)}`);
     }
   }
-  return out;
+  return weights instanceof Float64Array ? weights : Float64Array.from(weights as ArrayLike<number>);
 }
 
 /** Validates a finite scalar such as a Gram scale or a threshold. */

@@ -27,7 +27,7 @@
 import { createRequire } from 'node:module';
 
 import { EffrankError, invalidArgument, invalidShape } from '../errors.js';
-import { describe } from '../matrix.js';
+import { MAX_ELEMENTS, checkDimension, describe } from '../matrix.js';
 import { type Dense, denseSvd, toDense } from './shared.js';
 
 /** What the adapters read: an ml-matrix matrix (any AbstractMatrix) or anything with rows, columns and get. */
@@ -74,11 +74,16 @@ export class DenseMatrix implements CompatMatrix {
 
   constructor(rows: number, columns: number, values?: ArrayLike<number>) {
     if (!Number.isInteger(rows) || rows < 0 || !Number.isInteger(columns) || columns < 0) {
-      throw invalidShape(`DenseMatrix dimensions must be non-negative integers, got ${rows}×${columns}`);
+      throw invalidShape(`DenseMatrix dimensions must be non-negative integers, got ${describe(rows)}×${describe(columns)}`);
     }
+    if (rows * columns > MAX_ELEMENTS) throw invalidShape(`DenseMatrix ${rows}×${columns} exceeds ${MAX_ELEMENTS} elements`);
     this.rows = rows;
     this.columns = columns;
-    this.#values = new Float64Array(rows * columns);
+    try {
+      this.#values = new Float64Array(rows * columns);
+    } catch (e) {
+      throw new EffrankError('ERR_OUT_OF_MEMORY', `DenseMatrix ${rows}×${columns}: ${(e as Error).message}`);
+    }
     if (values !== undefined) {
       if (values.length !== rows * columns) {
         throw invalidShape(`data has ${values.length} elements but ${rows}×${columns} = ${rows * columns}`);
@@ -212,7 +217,10 @@ function isMatrixSource(x: unknown): x is MatrixSource {
 
 /** rows×cols of an input, 0 in a dimension when it is empty (ml-matrix's notion of empty). */
 function shapeOf(value: unknown): [number, number] | undefined {
-  if (isMatrixSource(value)) return [value.rows, value.columns];
+  if (isMatrixSource(value)) {
+    const { rows, columns } = value;
+    return Number.isSafeInteger(rows) && Number.isSafeInteger(columns) && rows >= 0 && columns >= 0 ? [rows, columns] : undefined;
+  }
   if (Array.isArray(value)) {
     const first: unknown = value[0];
     if (value.length === 0) return [0, 0];
@@ -230,13 +238,23 @@ function isEmptyInput(value: unknown): boolean {
 function readMatrix(value: unknown, name: string): Dense {
   if (isMatrixSource(value)) {
     const { rows, columns } = value;
+    // Checked before allocating rows×columns; the entries must be numbers (a Float64Array would throw on a BigInt).
+    checkDimension(rows, `${name}.rows`);
+    checkDimension(columns, `${name}.columns`);
+    if (rows * columns > MAX_ELEMENTS) throw invalidShape(`${name} is ${rows}×${columns}, more than ${MAX_ELEMENTS} elements`);
+    const number = (v: unknown, where: string): number => {
+      if (typeof v !== 'number') throw invalidArgument(`${name}${where} is not a number: ${describe(v)}`);
+      return v;
+    };
     const flat = (value as { to1DArray?: unknown }).to1DArray;
     let data: Float64Array;
     if (typeof flat === 'function') {
-      data = Float64Array.from(flat.call(value) as ArrayLike<number>);
+      const values = flat.call(value) as ArrayLike<unknown>;
+      if (!Array.isArray(values) && !ArrayBuffer.isView(values)) throw invalidArgument(`${name}.to1DArray() returned ${describe(values)}`);
+      data = Float64Array.from(values, (v, i) => number(v, `.to1DArray()[${i}]`));
     } else {
       data = new Float64Array(rows * columns);
-      for (let i = 0; i < rows; i++) for (let j = 0; j < columns; j++) data[i * columns + j] = value.get(i, j);
+      for (let i = 0; i < rows; i++) for (let j = 0; j < columns; j++) data[i * columns + j] = number(value.get(i, j), `.get(${i}, ${j})`);
     }
     // Validates dimensions and element count like any effrank input.
     return toDense({ data, rows, cols: columns }, name);

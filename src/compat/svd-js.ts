@@ -22,6 +22,8 @@
  * - Signs: each column of `v` has its largest-magnitude entry positive
  *   (effrank's convention); svd-js's signs are whatever its iteration gives.
  */
+import { invalidArgument } from '../errors.js';
+import { describe } from '../matrix.js';
 import { type Dense, denseSvd, padded2D, paddedValues, toDense } from './shared.js';
 
 export interface SvdJsResult {
@@ -55,8 +57,10 @@ export function SVD(
   // svd-js's own argument handling: undefined means "yes", anything else by truthiness.
   const wantU = withu === undefined ? true : Boolean(withu);
   const wantV = withv === undefined ? true : Boolean(withv);
-  const relEps = eps || DEFAULT_EPS;
   if (!a) throw new TypeError('Matrix a is not defined');
+  // svd-js reads eps as `eps || 2^-52`; a value that is not a number would make that arithmetic throw.
+  if (eps !== undefined && eps !== null && typeof eps !== 'number') throw invalidArgument(`eps must be a number, got ${describe(eps)}`);
+  const relEps = eps || DEFAULT_EPS;
 
   const m: Dense = toDense(a, 'a');
   const { rows, cols } = m;

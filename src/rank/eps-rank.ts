@@ -89,7 +89,7 @@ function* inertiaCounts(g: Matrix, thresholds: number[]): Plan<number[]> {
   return counts;
 }
 
-function* epsRankPlan(features: unknown, options: EpsRankOptions): Plan<EpsRankDetails> {
+function* epsRankPlan(features: unknown, options: EpsRankOptions, copyFeatures = false): Plan<EpsRankDetails> {
   if (options === null || typeof options !== 'object') throw invalidArgument('options { eps } are required');
   const eps = parseEps(options.eps);
   const relative = options.relative ?? false;
@@ -100,6 +100,13 @@ function* epsRankPlan(features: unknown, options: EpsRankOptions): Plan<EpsRankD
     throw invalidArgument("method 'inertia' does not compute λ_max, so it cannot take a relative ε: use 'eigen' or 'auto'");
   }
   const f = prepareFeatures(features, options);
+  // 'auto' may take the SVD of the features after awaiting the Gram: the async
+  // twin copies them first, so that the caller may mutate or transfer its
+  // buffer as soon as the call returns, as with every async call.
+  if (copyFeatures && method === 'auto' && f.matrix) {
+    if (!Array.isArray(features)) f.matrix = { ...f.matrix, data: f.matrix.data.slice() };
+    if (f.weights) f.weights = f.weights.slice();
+  }
   const base = { N: f.rows, n: f.cols };
 
   const bySvd = function* (): Plan<EpsRankDetails> {
@@ -135,7 +142,7 @@ export function epsRankDetailed(features: FeaturesInput, options: EpsRankOptions
 }
 
 export function epsRankDetailedAsync(features: FeaturesInput, options: EpsRankOptions): Promise<EpsRankDetails> {
-  return runAsync(epsRankPlan(features, options));
+  return runAsync(epsRankPlan(features, options, true));
 }
 
 /** The ε-rank: a count for a single ε, an array of counts for an array of ε. */

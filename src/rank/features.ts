@@ -73,19 +73,30 @@ export function gramResolution(dtype: DType): number {
   return 100 * machineEpsilon(dtype);
 }
 
-function centered(m: Matrix, w: Float64Array | undefined): Matrix {
+/**
+ * A copy of the features, centred on the weighted column means when `center`,
+ * and with each row scaled by √w when `rootWeights`. The dtype is kept.
+ */
+export function transformRows(
+  m: Matrix,
+  weights: ArrayLike<number> | undefined,
+  o: { center: boolean; rootWeights: boolean },
+): Matrix {
   const { data, rows, cols } = m;
   const mean = new Float64Array(cols);
-  let total = 0;
-  for (let r = 0; r < rows; r++) {
-    const wr = w ? w[r]! : 1;
-    total += wr;
-    for (let j = 0; j < cols; j++) mean[j]! += wr * data[r * cols + j]!;
+  if (o.center) {
+    let total = 0;
+    for (let r = 0; r < rows; r++) {
+      const wr = weights ? weights[r]! : 1;
+      total += wr;
+      for (let j = 0; j < cols; j++) mean[j]! += wr * data[r * cols + j]!;
+    }
+    if (total > 0) for (let j = 0; j < cols; j++) mean[j]! /= total;
   }
-  if (total > 0) for (let j = 0; j < cols; j++) mean[j]! /= total;
   const out = data instanceof Float32Array ? new Float32Array(data.length) : new Float64Array(data.length);
   for (let r = 0; r < rows; r++) {
-    for (let j = 0; j < cols; j++) out[r * cols + j] = data[r * cols + j]! - mean[j]!;
+    const s = o.rootWeights && weights ? Math.sqrt(weights[r]!) : 1;
+    for (let j = 0; j < cols; j++) out[r * cols + j] = s * (data[r * cols + j]! - mean[j]!);
   }
   return { data: out, rows, cols };
 }
@@ -97,7 +108,7 @@ export function* gramOf(f: PreparedFeatures): Plan<Matrix> {
     if (f.scale !== 1) for (let i = 0; i < g.data.length; i++) g.data[i]! *= f.scale;
     return g;
   }
-  const m = f.center ? centered(f.matrix!, f.weights) : f.matrix!;
+  const m = f.center ? transformRows(f.matrix!, f.weights, { center: true, rootWeights: false }) : f.matrix!;
   const options = { weights: f.weights, scale: f.scale };
   return (yield step(() => gram(m, options), () => gramAsync(m, options))) as Matrix;
 }
@@ -113,17 +124,8 @@ export function* eigenvaluesOf(g: Matrix): Plan<Float64Array> {
 /** Eigenvalues of M from the singular values of diag(√w)·(Φ − μ), descending, float64. */
 export function* eigenvaluesBySvd(f: PreparedFeatures): Plan<Float64Array> {
   if (!f.matrix) throw invalidArgument("method 'svd' needs the features themselves, not a GramAccumulator");
-  let m = f.center ? centered(f.matrix, f.weights) : f.matrix;
-  if (f.weights) {
-    const { data, rows, cols } = m;
-    const out = data === f.matrix.data ? (data instanceof Float32Array ? new Float32Array(data.length) : new Float64Array(data.length)) : data;
-    for (let r = 0; r < rows; r++) {
-      const s = Math.sqrt(f.weights[r]!);
-      for (let j = 0; j < cols; j++) out[r * cols + j] = s * data[r * cols + j]!;
-    }
-    m = { data: out, rows, cols };
-  }
-  const input = m;
+  // σ of diag(√w)·(Φ − μ) are the √λ of M/scale; the untouched features need no copy.
+  const input = f.center || f.weights ? transformRows(f.matrix, f.weights, { center: f.center, rootWeights: true }) : f.matrix;
   const sigma = (yield step(() => svdvals(input), () => svdvalsAsync(input))) as FloatArray;
   const lambda = new Float64Array(f.cols);
   for (let i = 0; i < sigma.length; i++) lambda[i] = f.scale * sigma[i]! * sigma[i]!;

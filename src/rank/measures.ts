@@ -14,7 +14,7 @@
  * huge spectra) and summed small-to-large with compensation.
  */
 import { checkOneOf, checkPositive, readOptions } from './options.js';
-import { type SpectrumInput, toEigenvalues } from './spectrum-input.js';
+import { type SpectrumInput, isSpectrum, toEigenvalues, toSingularValues } from './spectrum-input.js';
 import { NeumaierSum, sumAscending } from './sum.js';
 import { invalidArgument } from '../errors.js';
 
@@ -30,9 +30,7 @@ export interface EntropyRankOptions {
 export function entropyRank(spectrum: SpectrumInput, options?: EntropyRankOptions): number {
   const { p = 'sigma' } = readOptions(options, 'entropyRank');
   checkOneOf(p, ['sigma', 'lambda'] as const, 'entropyRank: p');
-  const lambda = toEigenvalues(spectrum);
-  const weights = p === 'lambda' ? lambda : lambda.map(Math.sqrt);
-  const r = scaledByMax(weights);
+  const r = relative(spectrum, p === 'lambda' ? 2 : 1);
   if (r === null) return 0;
   const total = sumAscending(r);
   // H = -Σ p log p with p = r/total, i.e. log(total) - Σ r log r / total.
@@ -42,13 +40,13 @@ export function entropyRank(spectrum: SpectrumInput, options?: EntropyRankOption
 
 /** Stable rank Σλ/λ_max = ‖A‖_F²/‖A‖_2². Lies in [1, #nonzero] (0 if all zero). */
 export function stableRank(spectrum: SpectrumInput): number {
-  const r = scaledByMax(toEigenvalues(spectrum));
+  const r = relative(spectrum, 2);
   return r === null ? 0 : sumAscending(r);
 }
 
 /** Participation ratio (Σλ)²/Σλ². Lies in [1, #nonzero] (0 if all zero). */
 export function participationRatio(spectrum: SpectrumInput): number {
-  const r = scaledByMax(toEigenvalues(spectrum));
+  const r = relative(spectrum, 2);
   if (r === null) return 0;
   const s = sumAscending(r);
   return (s * s) / sumAscending(r, (x) => x * x);
@@ -64,7 +62,7 @@ export function approximateRank(spectrum: SpectrumInput, options?: ApproximateRa
   const { energy = 0.99 } = readOptions(options, 'approximateRank');
   checkPositive(energy, 'approximateRank: energy');
   if (energy > 1) throw invalidArgument(`approximateRank: energy must be in (0, 1], got ${energy}`);
-  const r = scaledByMax(toEigenvalues(spectrum));
+  const r = relative(spectrum, 2);
   if (r === null) return 0;
   // Prefix sums run large-to-small, so the total is the last prefix itself:
   // energy = 1 then stops exactly at the last entry that changes the sum.
@@ -77,6 +75,21 @@ export function approximateRank(spectrum: SpectrumInput, options?: ApproximateRa
   const target = energy * prefix[r.length - 1]!;
   for (let k = 0; k < r.length; k++) if (prefix[k]! >= target) return k + 1;
   return r.length; // unreachable: the last prefix equals the total
+}
+
+/**
+ * λ/λ_max (power 2) or σ/σ_max = √(λ/λ_max) (power 1), descending; null for an
+ * empty or all-zero spectrum. Singular values are divided by σ_max before
+ * squaring: σ² overflows to Infinity above ~1.3e154 (and Infinity/Infinity
+ * is NaN), while the ratios never overflow.
+ */
+function relative(spectrum: SpectrumInput, power: 1 | 2): Float64Array | null {
+  if (isSpectrum(spectrum) && spectrum.kind === 'singularValues') {
+    const r = scaledByMax(toSingularValues(spectrum));
+    return r && (power === 2 ? r.map((x) => x * x) : r);
+  }
+  const r = scaledByMax(toEigenvalues(spectrum));
+  return r && (power === 2 ? r : r.map(Math.sqrt));
 }
 
 /** Descending values divided by the largest, or null for an empty or all-zero spectrum. */

@@ -6,7 +6,7 @@
  */
 import { eigvalshAsync } from '../eigh.js';
 import { gramEigenvaluesAsync } from '../gram-spectrum.js';
-import { gramResolution } from '../rank/features.js';
+import { gramResolution, transformRows } from '../rank/features.js';
 import { measuresFromEigenvalues } from '../rank/report.js';
 import { svdvalsAsync } from '../svd.js';
 import type { LayerFeatures } from './extract.js';
@@ -17,28 +17,6 @@ export type LayerMeasures = Omit<RankRecord, 'step' | 'epoch' | 'batch' | 'loss'
 function descending(asc: ArrayLike<number>): Float64Array {
   const out = new Float64Array(asc.length);
   for (let i = 0; i < asc.length; i++) out[i] = asc[asc.length - 1 - i]!;
-  return out;
-}
-
-function weightedCentered(f: Float32Array, N: number, n: number, o: ResolvedOptions): Float32Array {
-  const out = Float32Array.from(f);
-  if (o.center) {
-    const mean = new Float64Array(n);
-    let total = 0;
-    for (let r = 0; r < N; r++) {
-      const w = o.weights ? o.weights[r]! : 1;
-      total += w;
-      for (let j = 0; j < n; j++) mean[j]! += w * f[r * n + j]!;
-    }
-    for (let j = 0; j < n; j++) mean[j]! /= total || 1;
-    for (let r = 0; r < N; r++) for (let j = 0; j < n; j++) out[r * n + j]! -= mean[j]!;
-  }
-  if (o.weights) {
-    for (let r = 0; r < N; r++) {
-      const s = Math.sqrt(o.weights[r]!);
-      for (let j = 0; j < n; j++) out[r * n + j]! *= s;
-    }
-  }
   return out;
 }
 
@@ -64,7 +42,8 @@ export async function measureLayer(lf: LayerFeatures, o: ResolvedOptions): Promi
   const thresholds = o.relative ? o.eps.map((e) => e * lambdaMax) : o.eps;
   let resolved = Math.min(...thresholds) >= resolution * lambdaMax;
   if (!resolved && lf.features) {
-    const sigma = await svdvalsAsync({ data: weightedCentered(lf.features, lf.N, lf.n, o), rows: lf.N, cols: lf.n });
+    const input = transformRows({ data: lf.features, rows: lf.N, cols: lf.n }, o.weights, { center: o.center, rootWeights: true });
+    const sigma = await svdvalsAsync(input);
     lambda = new Float64Array(lf.n);
     for (let i = 0; i < sigma.length; i++) lambda[i] = o.scale * sigma[i]! * sigma[i]!;
     method = 'svd';
