@@ -14,49 +14,9 @@ import {
   type CompatMatrix,
 } from '../src/compat/ml-matrix.js';
 import { EffrankError } from '../src/errors.js';
+import { randomMatrix, transpose, matmul, reconstruct, maxAbsDiff, identity, GOLUB_REINSCH } from './helpers/nested.js';
 
 // ---------------------------------------------------------------- helpers
-
-function rng(seed: number): () => number {
-  let t = seed >>> 0;
-  return () => {
-    t = (t + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(t ^ (t >>> 15), 1 | t);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
-}
-
-function randomMatrix(m: number, n: number, seed: number): number[][] {
-  const r = rng(seed);
-  return Array.from({ length: m }, () => Array.from({ length: n }, () => r()));
-}
-
-function transpose(a: number[][]): number[][] {
-  return a[0]!.map((_, j) => a.map((row) => row[j]!));
-}
-
-function matmul(a: number[][], b: number[][]): number[][] {
-  return a.map((row) => b[0]!.map((_, j) => row.reduce((acc, x, l) => acc + x * b[l]![j]!, 0)));
-}
-
-function reconstruct(u: number[][], s: number[], v: number[][]): number[][] {
-  return u.map((row) => v.map((vrow) => s.reduce((acc, x, l) => acc + row[l]! * x * vrow[l]!, 0)));
-}
-
-function maxAbsDiff(a: number[][], b: number[][]): number {
-  expect(a.length).toBe(b.length);
-  let d = 0;
-  a.forEach((row, i) => {
-    expect(row.length).toBe(b[i]!.length);
-    row.forEach((x, j) => (d = Math.max(d, Math.abs(x - b[i]![j]!))));
-  });
-  return d;
-}
-
-function identity(n: number): number[][] {
-  return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
-}
 
 function shape(m: { rows: number; columns: number }): [number, number] {
   return [m.rows, m.columns];
@@ -65,17 +25,6 @@ function shape(m: { rows: number; columns: number }): [number, number] {
 function relClose(actual: number, expected: number, rel: number): void {
   expect(Math.abs(actual - expected)).toBeLessThanOrEqual(rel * Math.abs(expected));
 }
-
-const GOLUB_REINSCH = [
-  [22, 10, 2, 3, 7],
-  [14, 7, 10, 0, 8],
-  [-1, 13, -1, -11, 3],
-  [-3, -2, 13, -2, 4],
-  [9, 8, 1, -2, 4],
-  [9, 1, -7, 5, -1],
-  [2, -6, 6, 5, 1],
-  [4, 5, 0, -2, 2],
-];
 
 const SINGULAR = [
   [1, 1],

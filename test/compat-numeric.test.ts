@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { createRequire } from 'node:module';
 import numericCompat, { svd, numeric as numericNamespace } from '../src/compat/numeric.js';
 import { EffrankError } from '../src/errors.js';
+import { randomMatrix, transpose, matmul, reconstruct, maxAbsDiff, identity, columns, GOLUB_REINSCH } from './helpers/nested.js';
 
 // numeric ships no type declarations, so the real peer is loaded through require.
 const numeric = createRequire(import.meta.url)('numeric') as {
@@ -9,51 +10,6 @@ const numeric = createRequire(import.meta.url)('numeric') as {
 };
 
 // ---------------------------------------------------------------- helpers
-
-function rng(seed: number): () => number {
-  let t = seed >>> 0;
-  return () => {
-    t = (t + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(t ^ (t >>> 15), 1 | t);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
-}
-
-function randomMatrix(m: number, n: number, seed: number): number[][] {
-  const r = rng(seed);
-  return Array.from({ length: m }, () => Array.from({ length: n }, () => r()));
-}
-
-function transpose(a: number[][]): number[][] {
-  return a[0]!.map((_, j) => a.map((row) => row[j]!));
-}
-
-function matmul(a: number[][], b: number[][]): number[][] {
-  return a.map((row) => b[0]!.map((_, j) => row.reduce((acc, x, l) => acc + x * b[l]![j]!, 0)));
-}
-
-function reconstruct(u: number[][], s: number[], v: number[][]): number[][] {
-  return u.map((row) => v.map((vrow) => s.reduce((acc, x, l) => acc + row[l]! * x * vrow[l]!, 0)));
-}
-
-function maxAbsDiff(a: number[][], b: number[][]): number {
-  expect(a.length).toBe(b.length);
-  let d = 0;
-  a.forEach((row, i) => {
-    expect(row.length).toBe(b[i]!.length);
-    row.forEach((x, j) => (d = Math.max(d, Math.abs(x - b[i]![j]!))));
-  });
-  return d;
-}
-
-function identity(n: number): number[][] {
-  return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
-}
-
-function columns(a: number[][], idx: number[]): number[][] {
-  return a.map((row) => idx.map((j) => row[j]!));
-}
 
 function thrown(f: () => unknown): unknown {
   try {
@@ -63,17 +19,6 @@ function thrown(f: () => unknown): unknown {
   }
   return undefined;
 }
-
-const GOLUB_REINSCH = [
-  [22, 10, 2, 3, 7],
-  [14, 7, 10, 0, 8],
-  [-1, 13, -1, -11, 3],
-  [-3, -2, 13, -2, 4],
-  [9, 8, 1, -2, 4],
-  [9, 1, -7, 5, -1],
-  [2, -6, 6, 5, 1],
-  [4, 5, 0, -2, 2],
-];
 
 // ---------------------------------------------------------------- tests
 

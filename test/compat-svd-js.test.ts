@@ -1,71 +1,15 @@
 import { describe, it, expect } from 'vitest';
 import { SVD as peerSVD } from 'svd-js';
 import { SVD } from '../src/compat/svd-js.js';
+import { randomMatrix, transpose, matmul, reconstruct, maxAbsDiff, identity, columns, GOLUB_REINSCH } from './helpers/nested.js';
 
 // ---------------------------------------------------------------- helpers
-
-function rng(seed: number): () => number {
-  let t = seed >>> 0;
-  return () => {
-    t = (t + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(t ^ (t >>> 15), 1 | t);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
-}
-
-function randomMatrix(m: number, n: number, seed: number): number[][] {
-  const r = rng(seed);
-  return Array.from({ length: m }, () => Array.from({ length: n }, () => r()));
-}
-
-function transpose(a: number[][]): number[][] {
-  return a[0]!.map((_, j) => a.map((row) => row[j]!));
-}
-
-function matmul(a: number[][], b: number[][]): number[][] {
-  return a.map((row) => b[0]!.map((_, j) => row.reduce((acc, x, l) => acc + x * b[l]![j]!, 0)));
-}
-
-/** U · diag(q) · Vᵀ, using as many columns as q has entries. */
-function reconstruct(u: number[][], q: number[], v: number[][]): number[][] {
-  return u.map((row) => v.map((vrow) => q.reduce((acc, s, l) => acc + row[l]! * s * vrow[l]!, 0)));
-}
-
-function maxAbsDiff(a: number[][], b: number[][]): number {
-  expect(a.length).toBe(b.length);
-  let d = 0;
-  a.forEach((row, i) => {
-    expect(row.length).toBe(b[i]!.length);
-    row.forEach((x, j) => (d = Math.max(d, Math.abs(x - b[i]![j]!))));
-  });
-  return d;
-}
-
-function identity(n: number): number[][] {
-  return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
-}
-
-function columns(a: number[][], idx: number[]): number[][] {
-  return a.map((row) => idx.map((j) => row[j]!));
-}
 
 /** svd-js's result with q sorted descending and the columns of u and v permuted along. */
 function sortedPeer(r: { u: number[][]; q: number[]; v: number[][] }): { u: number[][]; q: number[]; v: number[][] } {
   const order = r.q.map((_, i) => i).sort((i, j) => r.q[j]! - r.q[i]!);
   return { q: order.map((i) => r.q[i]!), u: columns(r.u, order), v: columns(r.v, order) };
 }
-
-const GOLUB_REINSCH = [
-  [22, 10, 2, 3, 7],
-  [14, 7, 10, 0, 8],
-  [-1, 13, -1, -11, 3],
-  [-3, -2, 13, -2, 4],
-  [9, 8, 1, -2, 4],
-  [9, 1, -7, 5, -1],
-  [2, -6, 6, 5, 1],
-  [4, 5, 0, -2, 2],
-];
 
 // ---------------------------------------------------------------- tests
 
