@@ -115,6 +115,25 @@ def op_eigvalsh_count(x, p):
     return work, check, None
 
 
+def op_eps_rank_eigvalsh(x, p):
+    # The ε-rank as a numpy user computes it: Gram, every eigenvalue, count.
+    # params: eps (absolute); dtype: the features are cast to it first,
+    # outside the timing (default: as stored).
+    a = x["a"]
+    if p.get("dtype"):
+        a = a.astype(np.dtype(p["dtype"]))
+    eps = float(p["eps"])
+
+    def work():
+        w = np.linalg.eigvalsh(a.T @ a)
+        return w, int(np.count_nonzero(w > eps))
+
+    def check(r):
+        w, count = r
+        return {"count": count, "lambdaMax": float(w[-1]), "lambdaMin": float(w[0]), "dtype": str(a.dtype)}
+    return work, check, None
+
+
 def op_svdvals_batched(x, p):
     stack = x["a"]
 
@@ -132,6 +151,7 @@ OPS = {
     "gemm_square": op_gemm_square,
     "eigvalsh_count": op_eigvalsh_count,
     "svdvals_batched": op_svdvals_batched,
+    "eps_rank_eigvalsh": op_eps_rank_eigvalsh,
 }
 
 

@@ -11,7 +11,7 @@ import { runFamily } from './lib/family.js';
 import { machineInfo } from './lib/machine.js';
 import { probeNumpy } from './lib/reference-client.js';
 import { writeFamily, writeLatest, RESULTS_DIR } from './lib/results.js';
-import { familyRows, renderTable } from './lib/table.js';
+import { METRIC_HEADERS, familyRows, metricRows, renderTable } from './lib/table.js';
 import { POLICIES } from './lib/timer.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -88,14 +88,22 @@ async function main(argv) {
   const policy = POLICIES[opts.quick ? 'quick' : 'full'];
   const families = [];
   for (const name of opts.families) {
-    const family = await runFamily({ name, cases: await loadFamily(name), effrank, numpy, policy, peers: opts.peers, log });
+    const family = await runFamily({ name, cases: await loadFamily(name), effrank, numpy, policy, peers: opts.peers, log, quick: opts.quick });
     writeFamily(family, header);
     families.push(family);
   }
   writeLatest(header, families);
 
-  console.log(`\n${renderTable(families.flatMap(familyRows))}`);
-  console.log('ratio = effrank time / reference time (medians; lower is better)');
+  const timings = families.flatMap(familyRows);
+  if (timings.length) {
+    console.log(`\n${renderTable(timings)}`);
+    console.log('ratio = effrank time / reference time (medians; lower is better)');
+  }
+  const metrics = families.flatMap(metricRows);
+  if (metrics.length) {
+    console.log(`\n${renderTable(metrics, METRIC_HEADERS, [2, 3, 4])}`);
+    console.log('ratio = value / compared-with value (lower is better)');
+  }
   for (const c of families.flatMap((f) => f.cases)) for (const note of c.notes) console.log(`${c.label}: ${note}`);
   const errors = families.flatMap((f) => f.errors);
   for (const e of errors) console.error(`error: ${e}`);

@@ -99,7 +99,7 @@ template void checkSymmetric<double>(const double*, Index, double);
 template <class T>
 void eigh(const T* a, Index n, T* w, T* vectors) {
   detail::checkShape(n, n, "eigh");
-  ComputeScope scope(numThreads());
+  ComputeScope scope(threadsFor(4.0 / 3.0 * n * n * n));
   detail::eighKernel(a, n, w, vectors);
 }
 

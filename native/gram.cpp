@@ -117,7 +117,7 @@ void gram(const T* a, Index m, Index n, GramSide side, const double* weights, do
   const Index outDim = side == GramSide::Cols ? n : m;
   detail::checkShape(outDim, outDim, "gram output");
   checkFinite(a, static_cast<std::size_t>(m * n), "gram input");
-  ComputeScope scope(numThreads());
+  ComputeScope scope(threadsFor(static_cast<double>(m) * n * outDim));
   if (side == GramSide::Cols) {
     colsGram<T, Acc>(a, m, n, weights, scale, out);
   } else {

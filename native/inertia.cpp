@@ -49,7 +49,7 @@ Index countEigenvaluesAbove(const T* g, Index n, double threshold) {
   // Row-major lower triangle = column-major upper triangle: factor with 'U'.
   auto f = allocateRaw<T>(size, "inertia copy");
   detail::copyLowerChecked(g, n, f.get(), "countEigenvaluesAbove input");
-  ComputeScope scope(numThreads());
+  ComputeScope scope(threadsFor(1.0 / 3.0 * n * n * n));
   const T shift = static_cast<T>(threshold);
   for (Index i = 0; i < n; ++i) f[i * n + i] -= shift;
   const lapack_int ln = static_cast<lapack_int>(n);

@@ -29,7 +29,7 @@ void gramEigenvalues(const T* a, Index m, Index n, const double* weights, double
       }
     }
   }
-  ComputeScope scope(numThreads());
+  ComputeScope scope(threadsFor(4.0 / 3.0 * n * n * n));
   detail::eighKernel<double>(g.data(), n, out, nullptr);
 }
 

@@ -171,7 +171,8 @@ void svd(const T* a, Index m, Index n, Vectors vectors, T* s, T* u, T* vt) {
     detail::checkShape(m, m, "svd (full u)");
     detail::checkShape(n, n, "svd (full vt)");
   }
-  ComputeScope scope(numThreads());
+  const double k = static_cast<double>(std::min(m, n));
+  ComputeScope scope(threadsFor(4.0 * static_cast<double>(std::max(m, n)) * k * k));
   detail::svdKernel(a, m, n, vectors, s, u, vt);
 }
 

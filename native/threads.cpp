@@ -55,6 +55,11 @@ BackendInfo backendInfo() {
   return info;
 }
 
+int threadsFor(double flops) {
+  constexpr double kParallelAbove = 5e7;
+  return flops < kParallelAbove ? 1 : numThreads();
+}
+
 ComputeScope::ComputeScope(int blasThreads) : lock_(computeMutex()) {
   if (openblas_get_num_threads() != blasThreads) openblas_set_num_threads(blasThreads);
 }

@@ -24,6 +24,12 @@ struct BackendInfo {
 };
 BackendInfo backendInfo();
 
+// BLAS threads for one job of about `flops` floating-point operations: all of
+// numThreads() for large jobs, one for small ones, where waking a second
+// thread costs more than it saves (and, next to a busy JS thread on two
+// cores, turned a 1 ms job into 10–150 ms).
+int threadsFor(double flops);
+
 // Holds the compute lock and sets the BLAS thread count for its lifetime.
 class ComputeScope {
  public:

@@ -1,6 +1,8 @@
-// The console table: one row per (case, reference).
+// The console tables: one row per (case, reference) for timings, and one
+// row per metric for cases with their own runner (memory, training overhead).
 
 const HEADERS = ['case', 'reference', 'effrank ms', 'ref ms', 'ratio', 'target', 'result'];
+export const METRIC_HEADERS = ['case', 'measure', 'value', 'compared with', 'ratio', 'target', 'result'];
 
 function ms(x) {
   if (x === undefined || x === null) return '—';
@@ -11,6 +13,7 @@ function ms(x) {
 export function familyRows(family) {
   const rows = [];
   for (const c of family.cases) {
+    if (c.kind === 'metric') continue;
     const mine = c.effrank ? ms(c.effrank.ms) : 'ERROR';
     if (!c.refs.length) rows.push([c.label, c.error ? `error: ${c.error}` : '(no reference)', mine, '—', '—', '—', c.error ? 'ERROR' : '—']);
     for (const r of c.refs) {
@@ -19,6 +22,33 @@ export function familyRows(family) {
     }
   }
   return rows;
+}
+
+/** Table rows for the metric cases of one family (METRIC_HEADERS). */
+export function metricRows(family) {
+  const rows = [];
+  for (const c of family.cases) {
+    if (c.kind !== 'metric') continue;
+    if (c.error || !c.metrics.length) rows.push([c.label, c.error ? `error: ${c.error}` : '(nothing measured)', '—', '—', '—', '—', c.error ? 'ERROR' : '—']);
+    for (const m of c.metrics) {
+      const value = m.error ? 'ERROR' : m.text ?? `${fmt(m.value)}${m.unit ? ` ${m.unit}` : ''}`;
+      const ref = m.ref ? m.ref.text ?? `${m.ref.name} ${fmt(m.ref.value)}` : '—';
+      rows.push([c.label, m.name, value, ref, Number.isFinite(m.ratio) ? m.ratio.toFixed(3) : '—', m.target?.text ?? '—', metricResult(m)]);
+    }
+  }
+  return rows;
+}
+
+function fmt(x) {
+  return typeof x === 'number' ? ms(x) : String(x ?? '—');
+}
+
+function metricResult(m) {
+  if (m.check?.startsWith('mismatch')) return 'MISMATCH';
+  if (m.error) return 'ERROR';
+  if (!m.target) return '—';
+  const verdict = m.target.pass ? 'pass' : 'short';
+  return m.target.show ? `${verdict} (${m.target.show})` : verdict;
 }
 
 function result(c, r) {
@@ -30,10 +60,10 @@ function result(c, r) {
 }
 
 /** Pads cells into aligned columns; numbers right-aligned. */
-export function renderTable(rows) {
-  const all = [HEADERS, ...rows];
-  const widths = HEADERS.map((_, i) => Math.max(...all.map((r) => String(r[i]).length)));
-  const numeric = new Set([2, 3, 4]);
+export function renderTable(rows, headers = HEADERS, numericColumns = [2, 3, 4]) {
+  const all = [headers, ...rows];
+  const widths = headers.map((_, i) => Math.max(...all.map((r) => String(r[i]).length)));
+  const numeric = new Set(numericColumns);
   const line = (r) => r.map((cell, i) => (numeric.has(i) ? String(cell).padStart(widths[i]) : String(cell).padEnd(widths[i]))).join(' | ');
-  return [line(HEADERS), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.map(line)].join('\n');
+  return [line(headers), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.map(line)].join('\n');
 }

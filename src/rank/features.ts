@@ -132,14 +132,28 @@ export function* eigenvaluesBySvd(f: PreparedFeatures): Plan<Float64Array> {
   return lambda; // entries beyond min(N, n) are exact zeros
 }
 
-/** Upper and lower bounds on λ_max of a PSD matrix from its diagonal: max diag ≤ λ_max ≤ trace. */
+/**
+ * Bounds on λ_max of a PSD matrix in O(n²): max diag ≤ λ_max ≤ min(trace,
+ * ‖G‖_F, max row sum of |g_ij|). The trace alone overshoots by up to n× on
+ * flat spectra, which would send `auto` past the fast inertia count.
+ */
 export function lambdaMaxBounds(g: Matrix): { lower: number; upper: number } {
+  const n = g.rows;
   let trace = 0;
   let maxDiag = 0;
-  for (let i = 0; i < g.rows; i++) {
-    const d = g.data[i * g.cols + i]!;
+  let frob2 = 0;
+  let maxRow = 0;
+  for (let i = 0; i < n; i++) {
+    const d = g.data[i * n + i]!;
     trace += d;
     if (d > maxDiag) maxDiag = d;
+    let row = 0;
+    for (let j = 0; j < n; j++) {
+      const x = g.data[i * n + j]!;
+      frob2 += x * x;
+      row += Math.abs(x);
+    }
+    if (row > maxRow) maxRow = row;
   }
-  return { lower: maxDiag, upper: trace };
+  return { lower: maxDiag, upper: Math.min(trace, Math.sqrt(frob2), maxRow) };
 }
