@@ -60,6 +60,7 @@ class Addon : public Napi::Addon<Addon> {
   Napi::Value Sync(const Napi::CallbackInfo& info) {
     return guarded(info.Env(), [&]() -> Napi::Value {
       Op op(info);
+      for (Output* o : op.outputs()) o->placeInJs(info.Env());
       op.run();
       return op.result(info.Env());
     });
@@ -71,6 +72,7 @@ class Addon : public Napi::Addon<Addon> {
     return guarded(info.Env(), [&]() -> Napi::Value {
       auto op = std::make_shared<Op>(info);
       op->own();
+      for (Output* o : op->outputs()) o->placeNative();
       return link_->submit(
           info.Env(), [op] { op->run(); }, [op](Napi::Env env) { return op->result(env); });
     });

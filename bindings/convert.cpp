@@ -47,14 +47,34 @@ void Input::own() {
   data_ = owned_.data();
 }
 
-Napi::Value Output::toJs(Napi::Env env) const {
-  if (dtype_ == DType::Float32) {
-    auto out = Napi::Float32Array::New(env, bytes_.size() / 4);
-    if (!bytes_.empty()) std::memcpy(out.Data(), bytes_.data(), bytes_.size());
-    return out;
+namespace {
+Napi::TypedArray newTypedArray(Napi::Env env, DType dtype, std::size_t length, void** data) {
+  if (dtype == DType::Float32) {
+    auto a = Napi::Float32Array::New(env, length);
+    *data = a.Data();
+    return a;
   }
-  auto out = Napi::Float64Array::New(env, bytes_.size() / 8);
-  if (!bytes_.empty()) std::memcpy(out.Data(), bytes_.data(), bytes_.size());
+  auto a = Napi::Float64Array::New(env, length);
+  *data = a.Data();
+  return a;
+}
+}  // namespace
+
+void Output::placeInJs(Napi::Env env) {
+  ensureWorkspace(bytes_, "result");
+  js_ = newTypedArray(env, dtype_, length_, &data_);
+}
+
+void Output::placeNative() {
+  owned_ = allocate<unsigned char>(bytes_, "result");
+  data_ = owned_.data();
+}
+
+Napi::Value Output::toJs(Napi::Env env) const {
+  if (js_ != nullptr) return Napi::Value(env, js_);
+  void* data = nullptr;
+  Napi::TypedArray out = newTypedArray(env, dtype_, length_, &data);
+  if (bytes_ != 0) std::memcpy(data, owned_.data(), bytes_);
   return out;
 }
 

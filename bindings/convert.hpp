@@ -39,19 +39,30 @@ class Input {
   std::vector<unsigned char> owned_;
 };
 
-// A float32 or float64 output buffer.
+// A float32 or float64 output. Sized when the call is parsed, then placed:
+// sync calls compute straight into a new JS typed array (no copy); async
+// calls into native memory, copied into a typed array when they settle,
+// because a worker_thread's heap may be gone by the time the job finishes.
 class Output {
  public:
   Output() = default;
   Output(DType dtype, std::size_t length)
-      : dtype_(dtype), bytes_(allocate<unsigned char>(checkedProduct({length, dtype == DType::Float32 ? 4u : 8u}), "result")) {}
+      : dtype_(dtype), length_(length), bytes_(checkedProduct({length, dtype == DType::Float32 ? 4u : 8u})) {}
+
+  void placeInJs(Napi::Env env);
+  void placeNative();
+
   template <class T>
-  T* as() { return reinterpret_cast<T*>(bytes_.data()); }
+  T* as() { return reinterpret_cast<T*>(data_); }
   Napi::Value toJs(Napi::Env env) const;
 
  private:
   DType dtype_ = DType::Float64;
-  std::vector<unsigned char> bytes_;
+  std::size_t length_ = 0;
+  std::size_t bytes_ = 0;
+  void* data_ = nullptr;
+  napi_value js_ = nullptr;  // valid within the sync call's handle scope
+  std::vector<unsigned char> owned_;
 };
 
 Index toIndex(const Napi::Value& value, const char* what);

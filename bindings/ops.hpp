@@ -8,6 +8,8 @@
 #include "../native/memory.hpp"
 #include "convert.hpp"
 
+#include <vector>
+
 namespace effrank::binding {
 
 // Raises InvalidShape unless the input holds exactly count·rows·cols values.
@@ -21,6 +23,7 @@ struct SvdOp {
   Output s, u, vt;
 
   explicit SvdOp(const Napi::CallbackInfo& info);
+  std::vector<Output*> outputs() { return vectors == Vectors::None ? std::vector<Output*>{&s} : std::vector<Output*>{&s, &u, &vt}; }
   void own() { a.own(); }
   void run();
   Napi::Value result(Napi::Env env) const;
@@ -35,6 +38,7 @@ struct EighOp {
   Output values, vecs;
 
   explicit EighOp(const Napi::CallbackInfo& info);
+  std::vector<Output*> outputs() { return vectors ? std::vector<Output*>{&values, &vecs} : std::vector<Output*>{&values}; }
   void own() { a.own(); }
   void run();
   Napi::Value result(Napi::Env env) const;
@@ -50,6 +54,7 @@ struct GramOp {
   Output out;
 
   explicit GramOp(const Napi::CallbackInfo& info);
+  std::vector<Output*> outputs() { return {&out}; }
   void own() {
     a.own();
     weights.own();
@@ -66,6 +71,7 @@ struct CountAboveOp {
   Index count = 0;
 
   explicit CountAboveOp(const Napi::CallbackInfo& info);
+  std::vector<Output*> outputs() { return {}; }
   void own() { g.own(); }
   void run();
   Napi::Value result(Napi::Env env) const;
@@ -78,6 +84,7 @@ struct SvdvalsBatchedOp {
   Output out;
 
   explicit SvdvalsBatchedOp(const Napi::CallbackInfo& info);
+  std::vector<Output*> outputs() { return {&out}; }
   void own() { a.own(); }
   void run();
   Napi::Value result(Napi::Env env) const;
@@ -90,6 +97,7 @@ struct EigvalshBatchedOp {
   Output out;
 
   explicit EigvalshBatchedOp(const Napi::CallbackInfo& info);
+  std::vector<Output*> outputs() { return {&out}; }
   void own() { a.own(); }
   void run();
   Napi::Value result(Napi::Env env) const;
@@ -104,6 +112,7 @@ struct GramEigenvaluesOp {
   Output out;
 
   explicit GramEigenvaluesOp(const Napi::CallbackInfo& info);
+  std::vector<Output*> outputs() { return {&out}; }
   void own() {
     a.own();
     weights.own();

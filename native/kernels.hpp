@@ -29,6 +29,22 @@ void copyLowerChecked(const T* src, Index n, T* dst, const char* what);
 template <class T>
 void transposeChecked(const T* src, Index m, Index n, T* dst, const char* what);
 
+// dst (rows×cols, row-major) = src read column-major with leading dimension
+// ld (src[r + c·ld]). Cache-blocked, for LAPACK outputs.
+template <class T>
+void transposeFromColumnMajor(const T* src, Index rows, Index cols, Index ld, T* dst) {
+  constexpr Index kTile = 32;
+  for (Index c0 = 0; c0 < cols; c0 += kTile) {
+    const Index c1 = c0 + kTile < cols ? c0 + kTile : cols;
+    for (Index r0 = 0; r0 < rows; r0 += kTile) {
+      const Index r1 = r0 + kTile < rows ? r0 + kTile : rows;
+      for (Index c = c0; c < c1; ++c) {
+        for (Index r = r0; r < r1; ++r) dst[r * cols + c] = src[r + c * ld];
+      }
+    }
+  }
+}
+
 // Makes the largest-magnitude entry of a strided vector positive; returns
 // true if it flipped the sign.
 template <class T>

@@ -119,13 +119,29 @@ void loadInput(const T* a, Index m, Index n, const Plan& p, T* b) {
 
 template <class T>
 void applySignConvention(Index m, Index n, const Plan& p, T* u, T* vt) {
+  // Decide each flip from vt, then apply them to u in one contiguous pass.
+  std::vector<T> sign(static_cast<std::size_t>(p.uCols), T(1));
   for (Index i = 0; i < p.vtRows; ++i) {
-    const bool flipped = normaliseSign(vt + i * n, n, 1);
-    if (flipped && i < p.k) {
-      for (Index r = 0; r < m; ++r) u[r * p.uCols + i] = -u[r * p.uCols + i];
-    }
+    if (normaliseSign(vt + i * n, n, 1) && i < p.k) sign[i] = T(-1);
   }
-  for (Index j = p.k; j < p.uCols; ++j) normaliseSign(u + j, m, p.uCols);
+  for (Index j = p.k; j < p.uCols; ++j) {
+    // Columns of a full u with no partner row in vt follow the rule on their own.
+    Index best = 0;
+    T bestAbs = T(-1);
+    for (Index r = 0; r < m; ++r) {
+      const T x = u[r * p.uCols + j];
+      const T ax = x < 0 ? -x : x;
+      if (ax > bestAbs) {
+        bestAbs = ax;
+        best = r;
+      }
+    }
+    if (u[best * p.uCols + j] < 0) sign[j] = T(-1);
+  }
+  for (Index r = 0; r < m; ++r) {
+    T* row = u + r * p.uCols;
+    for (Index c = 0; c < p.uCols; ++c) row[c] *= sign[c];
+  }
 }
 
 }  // namespace
@@ -149,12 +165,8 @@ void svdKernel(const T* a, Index m, Index n, Vectors vectors, T* s, T* u, T* vt)
   if (vectors == Vectors::None) return;
   if (p.transposed) {
     // u (m×uCols, row-major) = U_A (m×leftCols, column-major); vt likewise from V_Aᵀ.
-    for (Index r = 0; r < m; ++r) {
-      for (Index c = 0; c < p.uCols; ++c) u[r * p.uCols + c] = t.left[r + c * p.M];
-    }
-    for (Index r = 0; r < p.vtRows; ++r) {
-      for (Index c = 0; c < n; ++c) vt[r * n + c] = t.right[r + c * p.rightRows];
-    }
+    transposeFromColumnMajor(t.left, m, p.uCols, p.M, u);
+    transposeFromColumnMajor(t.right, p.vtRows, n, p.rightRows, vt);
   }
   applySignConvention(m, n, p, u, vt);
 }
