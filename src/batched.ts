@@ -4,7 +4,7 @@
  * matrix: on small matrices that beats threading inside each.
  */
 import { invalidArgument } from './errors.js';
-import { type FloatArray, checkDimension, checkNotDetached, checkElementCount, describe, isFloatArray } from './matrix.js';
+import { type FloatArray, checkDimension, checkNotDetached, checkElementCount, describe, isFloatArray, lengthOf } from './matrix.js';
 import { binding, callAsync, callSync } from './native.js';
 
 export interface MatrixBatch<T extends FloatArray = FloatArray> {
@@ -41,7 +41,7 @@ function checkBatch(b: unknown, dims: string[]): { data: FloatArray; dims: numbe
   checkNotDetached(rec.data, 'batch.data');
   const values = dims.map((d) => checkDimension(rec[d], `batch.${d}`));
   const shape = dims.includes('n') ? [values[0]!, values[1]!, values[1]!] : values;
-  checkElementCount(rec.data.length, shape, 'batch');
+  checkElementCount(lengthOf(rec.data), shape, 'batch');
   return { data: rec.data, dims: values };
 }
 

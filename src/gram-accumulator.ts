@@ -118,10 +118,18 @@ export class GramAccumulator {
   centeredGram(): Matrix<Float64Array> {
     const g = this.#gram.slice();
     if (this.#weightSum > 0) {
+      // G − s·sᵀ/Σw computed as G − s·μᵀ with the weighted means μ = s/Σw:
+      // 1/Σw would overflow to Infinity for a subnormal Σw (then 0·∞ = NaN).
+      // The lower triangle is mirrored, so the result stays exactly symmetric.
       const s = this.#colSums;
-      const inv = 1 / this.#weightSum;
-      for (let i = 0; i < this.n; i++) {
-        for (let j = 0; j < this.n; j++) g[i * this.n + j]! -= s[i]! * s[j]! * inv;
+      const n = this.n;
+      const mean = s.map((x) => x / this.#weightSum);
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j <= i; j++) {
+          const c = g[i * n + j]! - s[i]! * mean[j]!;
+          g[i * n + j] = c;
+          g[j * n + i] = c;
+        }
       }
     }
     return { data: g, rows: this.n, cols: this.n };

@@ -25,6 +25,17 @@ export function isFloatArray(x: unknown): x is FloatArray {
   return (x instanceof Float32Array || x instanceof Float64Array) && ArrayBuffer.isView(x);
 }
 
+const intrinsicLength = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Float64Array.prototype) as object, 'length')!.get!;
+
+/**
+ * The number of elements a typed array really holds. A subclass may override
+ * `length`; believing it would make the JS side loop over (or allocate) a
+ * size that is not there, e.g. 2³¹ for a 4-element array.
+ */
+export function lengthOf(a: FloatArray): number {
+  return intrinsicLength.call(a) as number;
+}
+
 /**
  * A typed array whose buffer was transferred away reads as length 0. Node 20
  * has no ArrayBuffer.prototype.detached, but constructing a view on a
@@ -85,7 +96,7 @@ export function toMatrix(a: unknown, name = 'a'): Matrix {
   checkNotDetached(data, `${name}.data`);
   checkDimension(rows, `${name}.rows`);
   checkDimension(cols, `${name}.cols`);
-  checkElementCount(data.length, [rows!, cols!], name);
+  checkElementCount(lengthOf(data), [rows!, cols!], name);
   return { data, rows: rows!, cols: cols! };
 }
 

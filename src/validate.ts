@@ -1,5 +1,5 @@
 import { invalidArgument } from './errors.js';
-import { checkNotDetached, describe, isFloatArray } from './matrix.js';
+import { checkNotDetached, describe, isFloatArray, lengthOf } from './matrix.js';
 
 /**
  * Validates quadrature weights (finite, non-negative, the expected length) and
@@ -9,12 +9,13 @@ export function toWeights(weights: unknown, expected: number, what = 'weights'):
   if (!(isFloatArray(weights) || Array.isArray(weights))) {
     throw invalidArgument(`${what} must be a Float64Array, Float32Array or number[], got ${describe(weights)}`);
   }
-  if (weights.length !== expected) {
-    throw invalidArgument(`${what} has ${weights.length} entries, expected ${expected}`);
+  const length = Array.isArray(weights) ? weights.length : lengthOf(weights);
+  if (length !== expected) {
+    throw invalidArgument(`${what} has ${length} entries, expected ${expected}`);
   }
   if (!Array.isArray(weights)) checkNotDetached(weights, what);
   // Checked before converting: Float64Array.from throws a TypeError on BigInts and odd objects.
-  for (let i = 0; i < weights.length; i++) {
+  for (let i = 0; i < length; i++) {
     const w: unknown = weights[i];
     if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) {
       throw invalidArgument(`${what}[${i}] must be a finite non-negative number, got ${describe(w)}`);

@@ -76,7 +76,9 @@ export class DenseMatrix implements CompatMatrix {
     if (!Number.isInteger(rows) || rows < 0 || !Number.isInteger(columns) || columns < 0) {
       throw invalidShape(`DenseMatrix dimensions must be non-negative integers, got ${describe(rows)}×${describe(columns)}`);
     }
-    if (rows * columns > MAX_ELEMENTS) throw invalidShape(`DenseMatrix ${rows}×${columns} exceeds ${MAX_ELEMENTS} elements`);
+    if (rows > MAX_ELEMENTS || columns > MAX_ELEMENTS || rows * columns > MAX_ELEMENTS) {
+      throw invalidShape(`DenseMatrix ${rows}×${columns} exceeds ${MAX_ELEMENTS} elements`);
+    }
     this.rows = rows;
     this.columns = columns;
     try {
@@ -84,11 +86,16 @@ export class DenseMatrix implements CompatMatrix {
     } catch (e) {
       throw new EffrankError('ERR_OUT_OF_MEMORY', `DenseMatrix ${rows}×${columns}: ${(e as Error).message}`);
     }
-    if (values !== undefined) {
+    if (values !== undefined && values !== null) {
+      if (typeof values !== 'object' || typeof values.length !== 'number') throw invalidArgument(`DenseMatrix values must be an array of numbers, got ${describe(values)}`);
       if (values.length !== rows * columns) {
         throw invalidShape(`data has ${values.length} elements but ${rows}×${columns} = ${rows * columns}`);
       }
-      this.#values.set(values);
+      try {
+        this.#values.set(values);
+      } catch {
+        throw invalidArgument('DenseMatrix values must be numbers'); // e.g. BigInts
+      }
     }
   }
 
@@ -97,7 +104,7 @@ export class DenseMatrix implements CompatMatrix {
   }
 
   static from2DArray(data: ReadonlyArray<ArrayLike<number>>): DenseMatrix {
-    if (data.length === 0) return new DenseMatrix(0, 0);
+    if (Array.isArray(data) && data.length === 0) return new DenseMatrix(0, 0);
     const d = toDense(data, 'data');
     return new DenseMatrix(d.rows, d.cols, d.data);
   }
@@ -219,7 +226,8 @@ function isMatrixSource(x: unknown): x is MatrixSource {
 function shapeOf(value: unknown): [number, number] | undefined {
   if (isMatrixSource(value)) {
     const { rows, columns } = value;
-    return Number.isSafeInteger(rows) && Number.isSafeInteger(columns) && rows >= 0 && columns >= 0 ? [rows, columns] : undefined;
+    const valid = (d: number) => Number.isInteger(d) && d >= 0 && d <= MAX_ELEMENTS;
+    return valid(rows) && valid(columns) ? [rows, columns] : undefined;
   }
   if (Array.isArray(value)) {
     const first: unknown = value[0];
@@ -265,7 +273,11 @@ function readMatrix(value: unknown, name: string): Dense {
 /** The right-hand side of solve/mmul: a matrix, or a plain number[] taken as a column vector. */
 function readOperand(value: unknown, name: string): Dense {
   if (Array.isArray(value) && value.length > 0 && typeof value[0] === 'number') {
-    return toDense({ data: Float64Array.from(value as number[]), rows: value.length, cols: 1 }, name);
+    const data = Float64Array.from(value as unknown[], (v, i) => {
+      if (typeof v !== 'number') throw invalidArgument(`${name}[${i}] is not a number: ${describe(v)}`);
+      return v;
+    });
+    return toDense({ data, rows: value.length, cols: 1 }, name);
   }
   return readMatrix(value, name);
 }

@@ -58,9 +58,13 @@ export function SVD(
   const wantU = withu === undefined ? true : Boolean(withu);
   const wantV = withv === undefined ? true : Boolean(withv);
   if (!a) throw new TypeError('Matrix a is not defined');
-  // svd-js reads eps as `eps || 2^-52`; a value that is not a number would make that arithmetic throw.
-  if (eps !== undefined && eps !== null && typeof eps !== 'number') throw invalidArgument(`eps must be a number, got ${describe(eps)}`);
-  const relEps = eps || DEFAULT_EPS;
+  // svd-js reads eps as `eps || 2^-52` and coerces it in arithmetic; values that cannot be coerced are rejected.
+  let relEps: number;
+  try {
+    relEps = Number(eps) || DEFAULT_EPS;
+  } catch {
+    throw invalidArgument(`eps must be a number, got ${describe(eps)}`);
+  }
 
   const m: Dense = toDense(a, 'a');
   const { rows, cols } = m;

@@ -204,6 +204,7 @@ export function parseNpyHeader(bytes: Uint8Array, file = '<buffer>'): NpyHeader 
   const fail = (why: string): never => {
     throw fileError(file, why);
   };
+  if (!(bytes instanceof Uint8Array)) fail('expected a Uint8Array');
   const { version, start, length } = preamble(bytes, fail);
   if (bytes.length < start + length) fail(`is truncated inside the .npy header (${start + length} bytes expected, ${bytes.length} present)`);
   const raw = bytes.subarray(start, start + length);

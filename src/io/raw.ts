@@ -45,6 +45,7 @@ export function rawLayout(source: ByteSource, options: RawOptions): BinaryLayout
 
 /** Reads a raw .f32/.f64 file (a path) or its bytes into a row-major matrix. */
 export function readRaw(source: string | Uint8Array, options: RawOptions, name = typeof source === 'string' ? source : '<buffer>'): Matrix & { dtype: RawDType } {
+  if (options === null || typeof options !== 'object') throw fileError(name, "options { dtype: 'float32' | 'float64', shape? } are required");
   const src = typeof source === 'string' ? fileSource(source) : bytesSource(source, name);
   try {
     return readLayout(rawLayout(src, options));

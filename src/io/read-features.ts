@@ -117,9 +117,14 @@ export function readWeights(
   options: { format?: FeatureFormat; expected?: number; featuresFile?: string } = {},
 ): Float64Array {
   const name = typeof source === 'string' ? source : 'weights';
+  options ??= {};
   let values: Float64Array;
   if (typeof source !== 'string') {
-    values = Float64Array.from(source);
+    if (!Array.isArray(source) && !ArrayBuffer.isView(source)) throw fileError(name, 'expected a file path, an array or a typed array');
+    values = Float64Array.from(source as ArrayLike<unknown>, (v, i) => {
+      if (typeof v !== 'number') throw fileError(name, `weight ${i + 1} is not a number`);
+      return v;
+    });
   } else {
     const format = detectFormat(source, options.format);
     let m: Matrix;
@@ -275,6 +280,7 @@ async function readText(path: string, format: FeatureFormat, o: ReadFeaturesOpti
  */
 export async function readFeatures(path: string, options: ReadFeaturesOptions = {}): Promise<FeatureFile> {
   if (typeof path !== 'string' || path === '') throw fileError('readFeatures', 'expected a file path');
+  if (options === null || typeof options !== 'object') throw fileError('readFeatures', 'options must be an object');
   const format = detectFormat(path, options.format);
   return format in DELIMITERS ? readText(path, format, options) : readBinary(path, format, options);
 }

@@ -93,7 +93,8 @@ export function transformRows(
     }
     if (total > 0) for (let j = 0; j < cols; j++) mean[j]! /= total;
   }
-  const out = data instanceof Float32Array ? new Float32Array(data.length) : new Float64Array(data.length);
+  // rows·cols, not data.length: a typed-array subclass may override `length` (see lengthOf).
+  const out = data instanceof Float32Array ? new Float32Array(rows * cols) : new Float64Array(rows * cols);
   for (let r = 0; r < rows; r++) {
     const s = o.rootWeights && weights ? Math.sqrt(weights[r]!) : 1;
     for (let j = 0; j < cols; j++) out[r * cols + j] = s * (data[r * cols + j]! - mean[j]!);

@@ -75,9 +75,12 @@ export function measuresFromEigenvalues(lambda: ArrayLike<number>, o: MeasureOpt
     numericalRank = numericalRankFromSingularValues(spec, shape);
   } else {
     // σ below the Gram's resolution are noise: raise the tolerance to it.
-    const atol = Math.max(rankTolerance(Math.sqrt(lambdaMax), shape), Math.sqrt(o.gramResolution * lambdaMax));
+    // √res·√λ_max, not √(res·λ_max): the product underflows for a subnormal λ_max.
+    const atol = Math.max(rankTolerance(Math.sqrt(lambdaMax), shape), Math.sqrt(o.gramResolution) * Math.sqrt(lambdaMax));
     numericalRank = numericalRankFromSingularValues(spec, { ...shape, atol, rtol: 0 });
   }
+  // An N×n matrix has rank ≤ min(N, n); a Gram computed in the subnormal range can suggest more.
+  numericalRank = Math.min(numericalRank, o.rows, o.cols);
   return {
     epsRank,
     numericalRank,
