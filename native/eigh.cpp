@@ -17,28 +17,28 @@ namespace {
 constexpr char kUplo = 'U';
 
 template <class T>
-int runSyevd(std::vector<T>& z, lapack_int n, char jobz, T* w) {
+int runSyevd(T* z, lapack_int n, char jobz, T* w) {
   T query = 0;
   lapack_int iquery = 0;
-  int info = lapack::syevd(jobz, kUplo, n, z.data(), n, w, &query, -1, &iquery, -1);
+  int info = lapack::syevd(jobz, kUplo, n, z, n, w, &query, -1, &iquery, -1);
   checkLapackArgs(info, "?syevd workspace query");
   const lapack_int lwork = lapack::queriedSize(query);
   const lapack_int liwork = iquery;
-  auto work = allocate<T>(static_cast<std::size_t>(lwork), "eigh workspace");
+  auto work = allocateRaw<T>(static_cast<std::size_t>(lwork), "eigh workspace");
   std::vector<lapack_int> iwork(static_cast<std::size_t>(liwork));
-  info = lapack::syevd(jobz, kUplo, n, z.data(), n, w, work.data(), lwork, iwork.data(), liwork);
+  info = lapack::syevd(jobz, kUplo, n, z, n, w, work.get(), lwork, iwork.data(), liwork);
   checkLapackArgs(info, "?syevd");
   return info;
 }
 
 template <class T>
-int runSyev(std::vector<T>& z, lapack_int n, char jobz, T* w) {
+int runSyev(T* z, lapack_int n, char jobz, T* w) {
   T query = 0;
-  int info = lapack::syev(jobz, kUplo, n, z.data(), n, w, &query, -1);
+  int info = lapack::syev(jobz, kUplo, n, z, n, w, &query, -1);
   checkLapackArgs(info, "?syev workspace query");
   const lapack_int lwork = lapack::queriedSize(query);
-  auto work = allocate<T>(static_cast<std::size_t>(lwork), "eigh workspace");
-  info = lapack::syev(jobz, kUplo, n, z.data(), n, w, work.data(), lwork);
+  auto work = allocateRaw<T>(static_cast<std::size_t>(lwork), "eigh workspace");
+  info = lapack::syev(jobz, kUplo, n, z, n, w, work.get(), lwork);
   checkLapackArgs(info, "?syev");
   return info;
 }
@@ -48,14 +48,14 @@ int runSyev(std::vector<T>& z, lapack_int n, char jobz, T* w) {
 template <class T>
 void eighKernel(const T* a, Index n, T* w, T* vectors) {
   const std::size_t size = static_cast<std::size_t>(n) * static_cast<std::size_t>(n);
-  auto z = allocate<T>(size, "eigh input copy");
-  copyLowerChecked(a, n, z.data(), "eigh input");
+  auto z = allocateRaw<T>(size, "eigh input copy");
+  copyLowerChecked(a, n, z.get(), "eigh input");
   const char jobz = vectors ? 'V' : 'N';
   const lapack_int ln = static_cast<lapack_int>(n);
-  int info = runSyevd(z, ln, jobz, w);
+  int info = runSyevd(z.get(), ln, jobz, w);
   if (info > 0) {
-    copyLowerChecked(a, n, z.data(), "eigh input");
-    info = runSyev(z, ln, jobz, w);
+    copyLowerChecked(a, n, z.get(), "eigh input");
+    info = runSyev(z.get(), ln, jobz, w);
     if (info > 0) {
       throw Error(Code::NoConvergence,
                   "eigendecomposition did not converge (?syevd and ?syev, info " + std::to_string(info) + ")");
@@ -65,7 +65,7 @@ void eighKernel(const T* a, Index n, T* w, T* vectors) {
   // z holds the eigenvectors as column-major columns; numpy's convention is
   // columns of a row-major matrix, which is the transpose in memory.
   for (Index c = 0; c < n; ++c) {
-    T* col = z.data() + c * n;
+    T* col = z.get() + c * n;
     normaliseSign(col, n, 1);
     for (Index r = 0; r < n; ++r) vectors[r * n + c] = col[r];
   }

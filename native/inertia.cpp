@@ -58,8 +58,8 @@ Index countEigenvaluesAbove(const T* g, Index n, double threshold) {
   int info = lapack::sytrf('U', ln, f.get(), ln, ipiv.data(), &query, -1);
   checkLapackArgs(info, "?sytrf workspace query");
   const lapack_int lwork = lapack::queriedSize(query);
-  auto work = allocate<T>(static_cast<std::size_t>(lwork), "inertia workspace");
-  info = lapack::sytrf('U', ln, f.get(), ln, ipiv.data(), work.data(), lwork);
+  auto work = allocateRaw<T>(static_cast<std::size_t>(lwork), "inertia workspace");
+  info = lapack::sytrf('U', ln, f.get(), ln, ipiv.data(), work.get(), lwork);
   checkLapackArgs(info, "?sytrf");
   // info > 0 means an exactly zero pivot: an eigenvalue equal to the
   // threshold, which is not strictly above it. The count is still exact.

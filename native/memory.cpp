@@ -2,7 +2,10 @@
 
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+
+#include <sys/mman.h>
 #include <string>
 
 #include "errors.hpp"
@@ -35,6 +38,24 @@ std::string mib(std::size_t bytes) {
 }
 
 }  // namespace
+
+void* allocateScratch(std::size_t bytes, const char* what) {
+  ensureWorkspace(bytes, what);
+  constexpr std::size_t kHuge = std::size_t{2} << 20;
+  void* p = nullptr;
+  if (bytes >= 2 * kHuge) {
+    if (posix_memalign(&p, kHuge, bytes) != 0) p = nullptr;
+#ifdef MADV_HUGEPAGE
+    if (p) madvise(p, bytes, MADV_HUGEPAGE);  // advisory: ignored where THP is off
+#endif
+  } else {
+    p = std::malloc(bytes == 0 ? 1 : bytes);
+  }
+  if (!p) ensureWorkspace(static_cast<std::size_t>(-1), what);  // always throws OutOfMemory
+  return p;
+}
+
+void freeScratch(void* p) noexcept { std::free(p); }
 
 std::size_t checkedProduct(std::initializer_list<std::size_t> factors) {
   std::size_t total = 1;

@@ -11,8 +11,8 @@ template <class T>
 void gramEigenvalues(const T* a, Index m, Index n, const double* weights, double scale, bool center, double* out) {
   detail::checkShape(m, n, "gramEigenvalues");
   detail::checkShape(n, n, "gramEigenvalues (Gram)");
-  auto g = allocate<double>(static_cast<std::size_t>(n) * static_cast<std::size_t>(n), "Gram");
-  gram<T, double>(a, m, n, GramSide::Cols, weights, scale, g.data());  // takes and releases the compute lock
+  auto g = allocateRaw<double>(static_cast<std::size_t>(n) * static_cast<std::size_t>(n), "Gram");
+  gram<T, double>(a, m, n, GramSide::Cols, weights, scale, g.get());  // takes and releases the compute lock
   if (center) {
     // Σ w (a − μ)(a − μ)ᵀ = Σ w a aᵀ − s sᵀ / W with s = Σ w a, W = Σ w.
     std::vector<double> s(static_cast<std::size_t>(n), 0.0);
@@ -30,7 +30,7 @@ void gramEigenvalues(const T* a, Index m, Index n, const double* weights, double
     }
   }
   ComputeScope scope(threadsFor(4.0 / 3.0 * n * n * n));
-  detail::eighKernel<double>(g.data(), n, out, nullptr);
+  detail::eighKernel<double>(g.get(), n, out, nullptr);
 }
 
 template void gramEigenvalues<float>(const float*, Index, Index, const double*, double, bool, double*);

@@ -53,7 +53,7 @@ struct Targets {
   T* left = nullptr;
   T* right = nullptr;
   lapack_int ldLeft = 1, ldRight = 1;
-  std::unique_ptr<T[]> leftScratch, rightScratch;
+  Scratch<T> leftScratch, rightScratch;
   T dummy = 0;
 };
 
