@@ -4,7 +4,7 @@
  * it); everything after the download runs on effrank's native queue while
  * training continues. Records are delivered in step order.
  */
-import { fromNativeError } from '../errors.js';
+import { fromNativeError, invalidArgument } from '../errors.js';
 import { type Staircase, type StaircaseOptions, detectStaircase } from '../staircase.js';
 import { FeatureExtractor, wantsDeviceGram } from './extract.js';
 import { JsonlLog } from './jsonl.js';
@@ -42,6 +42,8 @@ export class RankTracker {
   #inFlight = new Set<Promise<unknown>>();
   #delivery: Promise<void> = Promise.resolve();
   #skipped = 0;
+  /** Skips since the last record: reported in the next one. */
+  #pendingSkips = 0;
   #epoch = 0;
   #batches = 0;
   #lastStep = -1;
@@ -103,7 +105,6 @@ export class RankTracker {
    * names to [N, n] tensors (not disposed here).
    */
   async observeFeatures(moment: { step: number; loss?: number | null; epoch?: number; features: Record<string, { data(): Promise<ArrayLike<number>>; shape: number[] }> }): Promise<void> {
-    const { invalidArgument } = await import('../errors.js');
     const names = this.layers;
     const given = moment.features;
     if (!given || typeof given !== 'object') throw invalidArgument('features must map layer names to tensors');
@@ -164,8 +165,6 @@ export class RankTracker {
     }
     await this.#schedule(moment, layers, t0, true);
   }
-
-  #pendingSkips = 0;
 
   async #schedule(moment: Moment, layers: Awaited<ReturnType<FeatureExtractor['extract']>>, t0: number, fromModel: boolean): Promise<void> {
     this.#lastStep = Math.max(this.#lastStep, moment.step);
