@@ -28,6 +28,7 @@ import {
   toF32,
   roughWeights,
   trapezoid,
+  caseArb,
 } from './helpers-rank/known.js';
 
 const METHODS: EpsRankMethod[] = ['auto', 'inertia', 'eigen', 'svd'];
@@ -403,13 +404,6 @@ function safeThresholds(lam: number[]): { eps: number[]; counts: number[] } {
 }
 
 describe('properties', () => {
-  const caseArb = fc.record({
-    seed: fc.integer({ min: 1, max: 2 ** 30 }),
-    N: fc.integer({ min: 1, max: 24 }),
-    n: fc.integer({ min: 1, max: 10 }),
-    weighted: fc.boolean(),
-    scale: fc.double({ min: 0.05, max: 20, noNaN: true }),
-  });
 
   it('all methods agree with the Jacobi count when ε is far from every eigenvalue', () => {
     fc.assert(

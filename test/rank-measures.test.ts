@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
+import { codeOf } from './helpers/expect.js';
 import {
   eigenvalues,
   isSpectrum,
@@ -17,15 +18,6 @@ import { approximateRank, entropyRank, participationRatio, stableRank } from '..
 /** Asserts `actual` equals `expected` to a relative tolerance. */
 function close(actual: number, expected: number, rel = 1e-12): void {
   expect(Math.abs(actual - expected)).toBeLessThanOrEqual(rel * Math.abs(expected));
-}
-
-function codeOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    return (e as { code?: string }).code;
-  }
-  return undefined;
 }
 
 describe('spectrum input', () => {

@@ -21,6 +21,7 @@ import {
   toF32,
   roughWeights,
   trapezoid,
+  caseArb,
 } from './helpers-rank/known.js';
 
 /** |got_i − want_i| ≤ abs + rel·want_i for every i, and got has the right length and order. */
@@ -244,13 +245,6 @@ describe('rankReport on a known spectrum', () => {
 });
 
 describe('properties', () => {
-  const caseArb = fc.record({
-    seed: fc.integer({ min: 1, max: 2 ** 30 }),
-    N: fc.integer({ min: 1, max: 24 }),
-    n: fc.integer({ min: 1, max: 10 }),
-    weighted: fc.boolean(),
-    scale: fc.double({ min: 0.05, max: 20, noNaN: true }),
-  });
 
   function randomFeatures(seed: number, N: number, n: number, weighted: boolean) {
     const rng = new Rng(seed);

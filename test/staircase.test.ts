@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
+import { codeOf } from './helpers/expect.js';
 import { detectStaircase, type StaircasePoint } from '../src/staircase.js';
 
 /** Points at steps 0, 10, 20, … with the given ranks and optional losses. */
@@ -8,15 +9,6 @@ function series(ranks: number[], losses?: (number | undefined)[]): StaircasePoin
     const loss = losses?.[i];
     return loss === undefined ? { step: 10 * i, rank } : { step: 10 * i, rank, loss };
   });
-}
-
-function codeOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    return (e as { code?: string }).code;
-  }
-  return undefined;
 }
 
 describe('detectStaircase', () => {

@@ -114,12 +114,16 @@ export function* gramOf(f: PreparedFeatures): Plan<Matrix> {
   return (yield step(() => gram(m, options), () => gramAsync(m, options))) as Matrix;
 }
 
-/** Eigenvalues of a symmetric matrix, descending, as float64. */
-export function* eigenvaluesOf(g: Matrix): Plan<Float64Array> {
-  const asc = (yield step(() => eigvalsh(g), () => eigvalshAsync(g))) as FloatArray;
+/** LAPACK's ascending eigenvalues as the descending float64 spectrum the measures use. */
+export function descending(asc: ArrayLike<number>): Float64Array {
   const out = new Float64Array(asc.length);
   for (let i = 0; i < asc.length; i++) out[i] = asc[asc.length - 1 - i]!;
   return out;
+}
+
+/** Eigenvalues of a symmetric matrix, descending, as float64. */
+export function* eigenvaluesOf(g: Matrix): Plan<Float64Array> {
+  return descending((yield step(() => eigvalsh(g), () => eigvalshAsync(g))) as FloatArray);
 }
 
 /** Eigenvalues of M from the singular values of diag(√w)·(Φ − μ), descending, float64. */

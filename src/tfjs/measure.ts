@@ -6,19 +6,13 @@
  */
 import { eigvalshAsync } from '../eigh.js';
 import { gramEigenvaluesAsync } from '../gram-spectrum.js';
-import { gramResolution, transformRows } from '../rank/features.js';
+import { descending, gramResolution, transformRows } from '../rank/features.js';
 import { measuresFromEigenvalues } from '../rank/report.js';
 import { svdvalsAsync } from '../svd.js';
 import type { LayerFeatures } from './extract.js';
 import type { MeasureName, RankRecord, ResolvedOptions } from './options.js';
 
 export type LayerMeasures = Omit<RankRecord, 'step' | 'epoch' | 'batch' | 'loss' | 'ms' | 'skipped'>;
-
-function descending(asc: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(asc.length);
-  for (let i = 0; i < asc.length; i++) out[i] = asc[asc.length - 1 - i]!;
-  return out;
-}
 
 /** Ascending eigenvalues of the float64 Gram of host-side activations: one native job when unchunked. */
 async function hostEigenvalues(lf: LayerFeatures, o: ResolvedOptions): Promise<ArrayLike<number>> {

@@ -9,6 +9,7 @@
  *   Φ = diag(1/√w) · Q · diag(√(λ/scale)) · Vᵀ,
  * so that M = V · diag(λ) · Vᵀ up to rounding.
  */
+import fc from 'fast-check';
 import type { Dense } from '../helpers/linalg.js';
 import { randomOrthogonal } from '../helpers/linalg.js';
 import { Rng } from '../helpers/rng.js';
@@ -274,3 +275,12 @@ export function roughWeights(N: number, seed: number, a = 0, b = 1): Float64Arra
   const rng = new Rng(seed);
   return trapezoid(N, a, b).map((x) => x * rng.range(0.2, 2));
 }
+
+/** Small random feature problems for property tests: shape, seed, weighting and scale. */
+export const caseArb = fc.record({
+  seed: fc.integer({ min: 1, max: 2 ** 30 }),
+  N: fc.integer({ min: 1, max: 24 }),
+  n: fc.integer({ min: 1, max: 10 }),
+  weighted: fc.boolean(),
+  scale: fc.double({ min: 0.05, max: 20, noNaN: true }),
+});

@@ -7,17 +7,8 @@
  * (regenerate with EFFRANK_WRITE_FIXTURE=1 npx vitest run test/report.test.ts).
  */
 import type { RankRecord } from '../../src/tfjs/options.js';
+import { mulberry32 } from '../helpers/rng.js';
 
-function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussian(next: () => number): number {
   const u = Math.max(next(), 1e-12);

@@ -45,3 +45,13 @@ export async function expectRejectCode(start: () => Promise<unknown>, code: Effr
   expect(err.code, err.message).toBe(code);
   return err;
 }
+
+/** The `code` of what f throws, or undefined if it returns: for terse tables of bad inputs. */
+export function codeOf(f: () => unknown): string | undefined {
+  try {
+    f();
+  } catch (e) {
+    return (e as { code?: string }).code;
+  }
+  return undefined;
+}
