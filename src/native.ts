@@ -7,8 +7,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { fromNativeError } from './errors.js';
-import type { FloatArray } from './matrix.js';
+import { fromNativeError } from './core/errors.js';
+import type { FloatArray } from './core/matrix.js';
 
 export interface NativeBackendInfo {
   blas: string;

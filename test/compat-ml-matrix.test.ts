@@ -13,7 +13,7 @@ import {
   setMatrixClass,
   type CompatMatrix,
 } from '../src/compat/ml-matrix.js';
-import { EffrankError } from '../src/errors.js';
+import { EffrankError } from '../src/core/errors.js';
 import { randomMatrix, transpose, matmul, reconstruct, maxAbsDiff, identity, GOLUB_REINSCH } from './helpers/nested.js';
 
 // ---------------------------------------------------------------- helpers

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { createRequire } from 'node:module';
 import numericCompat, { svd, numeric as numericNamespace } from '../src/compat/numeric.js';
-import { EffrankError } from '../src/errors.js';
+import { EffrankError } from '../src/core/errors.js';
 import { randomMatrix, transpose, matmul, reconstruct, maxAbsDiff, identity, columns, GOLUB_REINSCH } from './helpers/nested.js';
 
 // numeric ships no type declarations, so the real peer is loaded through require.

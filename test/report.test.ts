@@ -11,10 +11,10 @@ import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { registerReportCommand } from '../src/cli/report-command.js';
-import { EffrankError } from '../src/errors.js';
+import { EffrankError } from '../src/core/errors.js';
 import { loadLog, logTicks, parseLog, renderCharts, renderReport, renderStaircaseSvg, writeReport, linearTicks, downsampleIndices, buildReportData } from '../src/report/index.js';
 import { knownFontFiles, rasterize } from '../src/report/png.js';
-import { detectStaircase } from '../src/staircase.js';
+import { detectStaircase } from '../src/analysis/staircase.js';
 import type { RankRecord } from '../src/tfjs/options.js';
 import { PNG_SIGNATURE, countNonBackground, decodePng } from './helpers-report/png.js';
 import { syntheticRun, toJsonl } from './helpers-report/synthetic.js';

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { codeOf } from './helpers/expect.js';
-import { detectStaircase, type StaircasePoint } from '../src/staircase.js';
+import { detectStaircase, type StaircasePoint } from '../src/analysis/staircase.js';
 
 /** Points at steps 0, 10, 20, … with the given ranks and optional losses. */
 function series(ranks: number[], losses?: (number | undefined)[]): StaircasePoint[] {

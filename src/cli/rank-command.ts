@@ -13,7 +13,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 
-import { isEffrankError } from '../errors.js';
+import { isEffrankError } from '../core/errors.js';
 import { type RankReport, rankReportAsync } from '../rank/report.js';
 import { parseShape } from '../io/raw.js';
 import { DEFAULT_CHUNK_BYTES, DEFAULT_STREAM_ABOVE, FEATURE_FORMATS, type FeatureFile, type FeatureFormat, readFeatures } from '../io/read-features.js';

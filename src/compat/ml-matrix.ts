@@ -26,8 +26,8 @@
  */
 import { createRequire } from 'node:module';
 
-import { EffrankError, invalidArgument, invalidShape } from '../errors.js';
-import { MAX_ELEMENTS, checkDimension, describe } from '../matrix.js';
+import { EffrankError, invalidArgument, invalidShape } from '../core/errors.js';
+import { MAX_ELEMENTS, checkDimension, describe } from '../core/matrix.js';
 import { type Dense, denseSvd, toDense } from './shared.js';
 
 /** What the adapters read: an ml-matrix matrix (any AbstractMatrix) or anything with rows, columns and get. */

@@ -2,8 +2,8 @@
  * Helpers shared by the drop-in adapters in src/compat/. Everything here is
  * float64: the peers are float64, so a float32 input is widened first.
  */
-import { toMatrix } from '../matrix.js';
-import { svd } from '../svd.js';
+import { toMatrix } from '../core/matrix.js';
+import { svd } from '../linalg/svd.js';
 
 /** A row-major float64 matrix. */
 export interface Dense {
@@ -28,7 +28,7 @@ export interface DenseSvd {
   vt?: Dense;
 }
 
-/** effrank's LAPACK SVD of a float64 matrix (see src/svd.ts for the sign convention). */
+/** effrank's LAPACK SVD of a float64 matrix (see src/linalg/svd.ts for the sign convention). */
 export function denseSvd(a: Dense, vectors: 'none' | 'thin' | 'full'): DenseSvd {
   const r = svd({ data: a.data, rows: a.rows, cols: a.cols }, { vectors });
   const out: DenseSvd = { s: r.s as Float64Array };

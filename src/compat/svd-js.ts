@@ -22,8 +22,8 @@
  * - Signs: each column of `v` has its largest-magnitude entry positive
  *   (effrank's convention); svd-js's signs are whatever its iteration gives.
  */
-import { invalidArgument } from '../errors.js';
-import { describe } from '../matrix.js';
+import { invalidArgument } from '../core/errors.js';
+import { describe } from '../core/matrix.js';
 import { type Dense, denseSvd, padded2D, paddedValues, toDense } from './shared.js';
 
 export interface SvdJsResult {

@@ -10,8 +10,8 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { endianness } from 'node:os';
-import { EffrankError, invalidArgument } from '../errors.js';
-import { type DType, type FloatArray, type Matrix, MAX_ELEMENTS } from '../matrix.js';
+import { EffrankError, invalidArgument } from '../core/errors.js';
+import { type DType, type FloatArray, type Matrix, MAX_ELEMENTS } from '../core/matrix.js';
 
 /** One stored element type (numpy's kinds f, i, u, b), and the dtype it decodes to. */
 export interface ElementType {

@@ -17,8 +17,8 @@
  *   is a row whose cell count differs from the first row's.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import type { Matrix } from '../matrix.js';
-import { MAX_ELEMENTS } from '../matrix.js';
+import type { Matrix } from '../core/matrix.js';
+import { MAX_ELEMENTS } from '../core/matrix.js';
 import { fileError, fsError } from './binary.js';
 
 export type Delimiter = ',' | '\t' | 'whitespace';

@@ -13,7 +13,7 @@
  * of length N is read as N×1; 0-D and ≥3-D arrays are rejected. Bytes after
  * the data are ignored, as numpy does.
  */
-import type { Matrix } from '../matrix.js';
+import type { Matrix } from '../core/matrix.js';
 import { type BinaryLayout, type ByteSource, type ElementType, bytesSource, checkPayload, elementType, fileError, fileSource, readLayout } from './binary.js';
 
 export const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"

@@ -4,7 +4,7 @@
  * order), the shape given separately. The file must hold exactly N·n
  * elements; N may be given as -1 to infer it from the file size.
  */
-import type { Matrix } from '../matrix.js';
+import type { Matrix } from '../core/matrix.js';
 import { type BinaryLayout, type ByteSource, bytesSource, elementType, fileError, fileSource, readLayout } from './binary.js';
 
 export type RawDType = 'float32' | 'float64';

@@ -16,9 +16,9 @@
  * whole. Values must be finite and non-negative.
  */
 import { extname } from 'node:path';
-import { EffrankError } from '../errors.js';
-import { GramAccumulator } from '../gram-accumulator.js';
-import { type DType, type FloatArray, type Matrix, MAX_ELEMENTS } from '../matrix.js';
+import { EffrankError } from '../core/errors.js';
+import { GramAccumulator } from '../spectrum/gram-accumulator.js';
+import { type DType, type FloatArray, type Matrix, MAX_ELEMENTS } from '../core/matrix.js';
 import { type BinaryLayout, type ByteSource, Workspace, allocate, fileError, fileSource, readLayout, readRows, rowsPerChunk } from './binary.js';
 import { type Delimiter, delimitedChunks, readDelimited } from './delimited.js';
 import { NPY_MAGIC, npyLayout } from './npy.js';

@@ -15,11 +15,11 @@
  *    else 'eigen'; below it, 'svd'. A GramAccumulator has no features to take
  *    an SVD of, so it uses its float64 Gram whatever ε is.
  */
-import { invalidArgument } from '../errors.js';
-import { countEigenvaluesAbove, countEigenvaluesAboveAsync } from '../inertia.js';
-import type { Matrix } from '../matrix.js';
-import { describe } from '../matrix.js';
-import { type Plan, runAsync, runSync, step } from '../plan.js';
+import { invalidArgument } from '../core/errors.js';
+import { countEigenvaluesAbove, countEigenvaluesAboveAsync } from '../linalg/inertia.js';
+import type { Matrix } from '../core/matrix.js';
+import { describe } from '../core/matrix.js';
+import { type Plan, runAsync, runSync, step } from '../core/plan.js';
 import {
   type FeatureOptions,
   type FeaturesInput,
@@ -30,8 +30,8 @@ import {
   gramResolution,
   lambdaMaxBounds,
   prepareFeatures,
-} from './features.js';
-import { checkPositive } from './options.js';
+} from '../spectrum/features.js';
+import { checkPositive } from '../core/options.js';
 
 export type EpsRankMethod = 'auto' | 'inertia' | 'eigen' | 'svd';
 

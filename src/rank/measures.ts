@@ -13,10 +13,10 @@
  * Values are divided by the largest entry before summing (no overflow for
  * huge spectra) and summed small-to-large with compensation.
  */
-import { checkOneOf, checkPositive, readOptions } from './options.js';
+import { checkOneOf, checkPositive, readOptions } from '../core/options.js';
 import { type SpectrumInput, isSpectrum, toEigenvalues, toSingularValues } from './spectrum-input.js';
 import { NeumaierSum, sumAscending } from './sum.js';
-import { invalidArgument } from '../errors.js';
+import { invalidArgument } from '../core/errors.js';
 
 export interface EntropyRankOptions {
   /**

@@ -8,14 +8,14 @@
  *  - a tagged spectrum, `eigenvalues(λ)` or `singularValues(σ)`;
  *  - a bare Float64Array / number[]: read as eigenvalues λ.
  */
-import { eigvalsh } from '../eigh.js';
-import { GramAccumulator } from '../gram-accumulator.js';
-import { type DType, type MatrixInput, dtypeOf, isFloatArray, toMatrix } from '../matrix.js';
-import { svdvals } from '../svd.js';
-import { readOptions } from '../validate.js';
+import { eigvalsh } from '../linalg/eigh.js';
+import { GramAccumulator } from '../spectrum/gram-accumulator.js';
+import { type DType, type MatrixInput, dtypeOf, isFloatArray, toMatrix } from '../core/matrix.js';
+import { svdvals } from '../linalg/svd.js';
+import { readOptions } from '../core/validate.js';
 import * as spectral from './measures.js';
 import { type Spectrum, type SpectrumInput, eigenvalues, isSpectrum, singularValues, toSingularValues } from './spectrum-input.js';
-import { gramResolution } from './features.js';
+import { gramResolution } from '../spectrum/features.js';
 import { numericalRankFromSingularValues, rankTolerance } from './threshold.js';
 
 /** Anything the measures accept. */

@@ -7,10 +7,10 @@
  * the features' dtype, faster), the numerical rank's tolerance is raised to the
  * Gram's resolution, √(100·eps·λ_max) in σ units, since smaller σ are noise.
  */
-import { invalidArgument } from '../errors.js';
-import { describe } from '../matrix.js';
-import { type Plan, runAsync, runSync } from '../plan.js';
-import { type FeatureOptions, type FeaturesInput, eigenvaluesBySvd, eigenvaluesOf, gramOf, gramResolution, prepareFeatures } from './features.js';
+import { invalidArgument } from '../core/errors.js';
+import { describe } from '../core/matrix.js';
+import { type Plan, runAsync, runSync } from '../core/plan.js';
+import { type FeatureOptions, type FeaturesInput, eigenvaluesBySvd, eigenvaluesOf, gramOf, gramResolution, prepareFeatures } from '../spectrum/features.js';
 import * as spectral from './measures.js';
 import { eigenvalues } from './spectrum-input.js';
 import { epsRankFromEigenvalues, numericalRankFromSingularValues, rankTolerance } from './threshold.js';

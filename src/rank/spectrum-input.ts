@@ -14,8 +14,8 @@
  *    tiny negatives from rounding; any negative is read as such noise;
  *  - entries are sorted in descending order (input may come in any order).
  */
-import { EffrankError, invalidArgument } from '../errors.js';
-import { describe } from '../matrix.js';
+import { EffrankError, invalidArgument } from '../core/errors.js';
+import { describe } from '../core/matrix.js';
 
 export type SpectrumKind = 'eigenvalues' | 'singularValues';
 

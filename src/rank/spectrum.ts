@@ -1,9 +1,9 @@
 /** The eigenvalues of M = scale·(Φ − μ)ᵀ·diag(w)·(Φ − μ), descending. */
-import { invalidArgument } from '../errors.js';
-import { describe } from '../matrix.js';
-import { readOptions } from '../validate.js';
-import { type Plan, runAsync, runSync } from '../plan.js';
-import { type FeatureOptions, type FeaturesInput, eigenvaluesBySvd, eigenvaluesOf, gramOf, prepareFeatures } from './features.js';
+import { invalidArgument } from '../core/errors.js';
+import { describe } from '../core/matrix.js';
+import { readOptions } from '../core/validate.js';
+import { type Plan, runAsync, runSync } from '../core/plan.js';
+import { type FeatureOptions, type FeaturesInput, eigenvaluesBySvd, eigenvaluesOf, gramOf, prepareFeatures } from '../spectrum/features.js';
 
 export interface SpectrumOptions extends FeatureOptions {
   /**

@@ -2,10 +2,10 @@
  * Threshold counts over a spectrum: the paper's ε-rank and the
  * numpy/torch `matrix_rank` numerical rank.
  */
-import { invalidArgument } from '../errors.js';
-import type { DType } from '../matrix.js';
-import { describe } from '../matrix.js';
-import { checkBoolean, checkNonNegative, checkOneOf, checkPositive, checkPositiveInteger, readOptions } from './options.js';
+import { invalidArgument } from '../core/errors.js';
+import type { DType } from '../core/matrix.js';
+import { describe } from '../core/matrix.js';
+import { checkBoolean, checkNonNegative, checkOneOf, checkPositive, checkPositiveInteger, readOptions } from '../core/options.js';
 import { type SpectrumInput, toEigenvalues, toSingularValues } from './spectrum-input.js';
 
 export interface EpsRankOptions {

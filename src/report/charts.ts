@@ -13,7 +13,7 @@
  * Plus `renderStaircaseSvg`, one compact panel (rank and loss on two y axes)
  * for a README picture.
  */
-import { invalidArgument } from '../errors.js';
+import { invalidArgument } from '../core/errors.js';
 import type { RankRecord } from '../tfjs/options.js';
 import { type LayerData, type ReportData, type ReportOptions, buildReportData, slug } from './model.js';
 import { type Scale, downsampleIndices, extent, linearScale, logScale, pow10Label } from './scales.js';

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 
-import { invalidArgument } from '../errors.js';
+import { invalidArgument } from '../core/errors.js';
 import type { RankRecord } from '../tfjs/options.js';
 
 const METHODS = ['gram-host', 'gram-device', 'svd'];

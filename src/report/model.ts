@@ -3,8 +3,8 @@
  * first appearance, each layer's records sorted by step, its ε series and
  * their staircases, and its eigenvalue spectra.
  */
-import { invalidArgument } from '../errors.js';
-import { type Staircase, type StaircaseOptions, detectStaircase } from '../staircase.js';
+import { invalidArgument } from '../core/errors.js';
+import { type Staircase, type StaircaseOptions, detectStaircase } from '../analysis/staircase.js';
 import type { RankRecord } from '../tfjs/options.js';
 import { validateRecord } from './load-log.js';
 

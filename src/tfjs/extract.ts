@@ -4,7 +4,7 @@
  * layer); on the device path the Gram scale·(Φ−μ)ᵀdiag(w)(Φ−μ) is formed by
  * tf.matMul on the backend and only n×n numbers cross over.
  */
-import { GramAccumulator } from '../gram-accumulator.js';
+import { GramAccumulator } from '../spectrum/gram-accumulator.js';
 import type { ResolvedOptions } from './options.js';
 import type { LayersModelLike, TensorLike } from './types.js';
 

@@ -4,4 +4,4 @@ export type { TrackerCallback } from './tracker.js';
 export type { RankTrackerOptions, RankRecord, MeasureName } from './options.js';
 export { MEASURES, hiddenLayers } from './options.js';
 export type { TfNamespace, TensorLike, LayersModelLike, LayerLike } from './types.js';
-export { detectStaircase } from '../staircase.js';
+export { detectStaircase } from '../analysis/staircase.js';

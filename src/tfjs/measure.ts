@@ -4,11 +4,11 @@
  * and the SVD of the weighted activations only when ε lies below what the
  * Gram resolves.
  */
-import { eigvalshAsync } from '../eigh.js';
-import { gramEigenvaluesAsync } from '../gram-spectrum.js';
-import { descending, gramResolution, transformRows } from '../rank/features.js';
+import { eigvalshAsync } from '../linalg/eigh.js';
+import { gramEigenvaluesAsync } from '../spectrum/gram-spectrum.js';
+import { descending, gramResolution, transformRows } from '../spectrum/features.js';
 import { measuresFromEigenvalues } from '../rank/report.js';
-import { svdvalsAsync } from '../svd.js';
+import { svdvalsAsync } from '../linalg/svd.js';
 import type { LayerFeatures } from './extract.js';
 import type { MeasureName, RankRecord, ResolvedOptions } from './options.js';
 

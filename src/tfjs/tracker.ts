@@ -4,8 +4,8 @@
  * it); everything after the download runs on effrank's native queue while
  * training continues. Records are delivered in step order.
  */
-import { fromNativeError, invalidArgument } from '../errors.js';
-import { type Staircase, type StaircaseOptions, detectStaircase } from '../staircase.js';
+import { fromNativeError, invalidArgument } from '../core/errors.js';
+import { type Staircase, type StaircaseOptions, detectStaircase } from '../analysis/staircase.js';
 import { FeatureExtractor, wantsDeviceGram } from './extract.js';
 import { JsonlLog } from './jsonl.js';
 import { measureLayer } from './measure.js';

@@ -5,7 +5,7 @@
  */
 import { RankTracker } from '../tfjs/tracker.js';
 import type { RankRecord } from '../tfjs/options.js';
-import type { Staircase } from '../staircase.js';
+import type { Staircase } from '../analysis/staircase.js';
 import { type BackendName, type Tf } from './backend.js';
 import { pretrainFirstLayer, structuredFirstLayer } from './first-layer.js';
 import { buildMlp } from './model.js';

@@ -6,10 +6,10 @@
  * Eigenvalues within rounding distance of t may land on either side, as with
  * any threshold. Reads the lower triangle of g.
  */
-import type { MatrixInput } from './matrix.js';
+import type { MatrixInput } from '../core/matrix.js';
 import { toSquareMatrix } from './eigh.js';
-import { binding, callAsync, callSync } from './native.js';
-import { toFinite } from './validate.js';
+import { binding, callAsync, callSync } from '../native.js';
+import { toFinite } from '../core/validate.js';
 
 export function countEigenvaluesAbove(g: MatrixInput, threshold: number): number {
   const m = toSquareMatrix(g);

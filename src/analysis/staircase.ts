@@ -2,8 +2,8 @@
  * Detects the staircase phenomenon (docs/paper.md) in a training log: the
  * ε-rank rising in plateaus ("stairs") while the loss falls.
  */
-import { invalidArgument } from './errors.js';
-import { describe } from './matrix.js';
+import { invalidArgument } from '../core/errors.js';
+import { describe } from '../core/matrix.js';
 
 /** One measurement. Points must be sorted by strictly increasing `step`. */
 export interface StaircasePoint {

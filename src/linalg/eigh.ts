@@ -8,10 +8,10 @@
  * - NaN or ±Inf anywhere in the input is rejected (ERR_NON_FINITE).
  * - ?syevd, falling back to ?syev when it fails to converge.
  */
-import { invalidShape } from './errors.js';
-import { type ArrayOf, type FloatArray, type Matrix, type MatrixInput, toMatrix } from './matrix.js';
-import { binding, callAsync, callSync } from './native.js';
-import { readOptions } from './validate.js';
+import { invalidShape } from '../core/errors.js';
+import { type ArrayOf, type FloatArray, type Matrix, type MatrixInput, toMatrix } from '../core/matrix.js';
+import { binding, callAsync, callSync } from '../native.js';
+import { readOptions } from '../core/validate.js';
 
 export interface EighOptions {
   /** Compute eigenvectors too (default true for eigh). */

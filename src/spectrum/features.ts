@@ -6,15 +6,15 @@
  * features' precision, slower). μ is the weighted column mean when `center`
  * is set, else 0 (the paper's Gram is not centred).
  */
-import { eigvalsh, eigvalshAsync } from '../eigh.js';
-import { invalidArgument } from '../errors.js';
-import { GramAccumulator } from '../gram-accumulator.js';
-import { gram, gramAsync } from '../gram.js';
-import { type DType, type FloatArray, type Matrix, type MatrixInput, dtypeOf, toMatrix } from '../matrix.js';
-import { type Plan, step } from '../plan.js';
-import { svdvals, svdvalsAsync } from '../svd.js';
-import { toFinite, toWeights } from '../validate.js';
-import { machineEpsilon } from './threshold.js';
+import { eigvalsh, eigvalshAsync } from '../linalg/eigh.js';
+import { invalidArgument } from '../core/errors.js';
+import { GramAccumulator } from './gram-accumulator.js';
+import { gram, gramAsync } from '../linalg/gram.js';
+import { type DType, type FloatArray, type Matrix, type MatrixInput, dtypeOf, toMatrix } from '../core/matrix.js';
+import { type Plan, step } from '../core/plan.js';
+import { svdvals, svdvalsAsync } from '../linalg/svd.js';
+import { toFinite, toWeights } from '../core/validate.js';
+import { machineEpsilon } from '../rank/threshold.js';
 
 /** Features: an N×n matrix (N sample points, n neurons) or a GramAccumulator that has seen them. */
 export type FeaturesInput = MatrixInput | GramAccumulator;

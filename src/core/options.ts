@@ -1,8 +1,8 @@
 /** Validation of the option values shared by the rank measures. */
-import { invalidArgument } from '../errors.js';
-import { describe } from '../matrix.js';
+import { invalidArgument } from './errors.js';
+import { describe } from './matrix.js';
 
-export { readOptions } from '../validate.js';
+export { readOptions } from './validate.js';
 
 export function checkPositive(value: unknown, what: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {

@@ -6,10 +6,10 @@
  * a batch uses that many workers with one BLAS thread each. Async calls queue
  * on one dedicated native thread (not libuv's pool), so fs/dns stay free.
  */
-import { invalidArgument } from './errors.js';
-import { describe } from './matrix.js';
-import { type NativeBackendInfo, binding, callSync, packageRoot } from './native.js';
-import { readOptions } from './validate.js';
+import { invalidArgument } from '../core/errors.js';
+import { describe } from '../core/matrix.js';
+import { type NativeBackendInfo, binding, callSync, packageRoot } from '../native.js';
+import { readOptions } from '../core/validate.js';
 
 /** The BLAS, threads and versions in use (see NativeBackendInfo), and where the addon was loaded from. */
 export interface BackendInfo extends Omit<NativeBackendInfo, 'pendingInThisThread'> {

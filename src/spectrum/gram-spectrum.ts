@@ -3,10 +3,10 @@
  * (accumulated in float64, optionally centred) → eigenvalues. One round trip
  * instead of two matters when the caller (a training loop) yields rarely.
  */
-import type { MatrixInput } from './matrix.js';
-import { toMatrix } from './matrix.js';
-import { binding, callAsync, callSync } from './native.js';
-import { readOptions, toFinite, toWeights } from './validate.js';
+import type { MatrixInput } from '../core/matrix.js';
+import { toMatrix } from '../core/matrix.js';
+import { binding, callAsync, callSync } from '../native.js';
+import { readOptions, toFinite, toWeights } from '../core/validate.js';
 
 export interface GramSpectrumOptions {
   weights?: ArrayLike<number>;

@@ -11,10 +11,10 @@
  * - The dtype of the input is kept: float32 in, float32 arithmetic and out.
  * - ?gesdd (divide and conquer), falling back to ?gesvd when it fails to converge.
  */
-import { invalidArgument } from './errors.js';
-import { type ArrayOf, type FloatArray, type Matrix, type MatrixInput, describe, toMatrix } from './matrix.js';
-import { binding, callAsync, callSync } from './native.js';
-import { readOptions } from './validate.js';
+import { invalidArgument } from '../core/errors.js';
+import { type ArrayOf, type FloatArray, type Matrix, type MatrixInput, describe, toMatrix } from '../core/matrix.js';
+import { binding, callAsync, callSync } from '../native.js';
+import { readOptions } from '../core/validate.js';
 
 export type SvdVectors = 'none' | 'thin' | 'full';
 

@@ -8,11 +8,11 @@
  * slower here), and weighted/widened inputs stream through small buffers,
  * so the features are never copied whole.
  */
-import { invalidArgument } from './errors.js';
-import type { Matrix, MatrixInput } from './matrix.js';
-import { describe, toMatrix } from './matrix.js';
-import { binding, callAsync, callSync } from './native.js';
-import { readOptions, toFinite, toWeights } from './validate.js';
+import { invalidArgument } from '../core/errors.js';
+import type { Matrix, MatrixInput } from '../core/matrix.js';
+import { describe, toMatrix } from '../core/matrix.js';
+import { binding, callAsync, callSync } from '../native.js';
+import { readOptions, toFinite, toWeights } from '../core/validate.js';
 
 export interface GramOptions {
   /** Quadrature weights: one per row (side 'cols') or per column (side 'rows'). Non-negative. */

@@ -3,9 +3,9 @@
  * array (row-major each). Parallel across matrices, with one BLAS thread per
  * matrix: on small matrices that beats threading inside each.
  */
-import { invalidArgument } from './errors.js';
-import { type FloatArray, checkDimension, checkNotDetached, checkElementCount, describe, isFloatArray, lengthOf } from './matrix.js';
-import { binding, callAsync, callSync } from './native.js';
+import { invalidArgument } from '../core/errors.js';
+import { type FloatArray, checkDimension, checkNotDetached, checkElementCount, describe, isFloatArray, lengthOf } from '../core/matrix.js';
+import { binding, callAsync, callSync } from '../native.js';
 
 export interface MatrixBatch<T extends FloatArray = FloatArray> {
   data: T;

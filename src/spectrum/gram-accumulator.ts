@@ -17,10 +17,10 @@
  *         32   f64[n·n] G, row-major
  *      32+8n²  f64[n]   weighted column sums Σ w_k·φ_k
  */
-import { EffrankError, invalidArgument } from './errors.js';
-import { gram, gramAsync } from './gram.js';
-import { type Matrix, type MatrixInput, describe, MAX_ELEMENTS, toMatrix } from './matrix.js';
-import { readOptions, toWeights } from './validate.js';
+import { EffrankError, invalidArgument } from '../core/errors.js';
+import { gram, gramAsync } from '../linalg/gram.js';
+import { type Matrix, type MatrixInput, describe, MAX_ELEMENTS, toMatrix } from '../core/matrix.js';
+import { readOptions, toWeights } from '../core/validate.js';
 
 const MAGIC = 0x41474645; // "EFGA" read as a little-endian u32
 const VERSION = 1;
