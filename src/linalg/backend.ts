@@ -9,7 +9,7 @@
 import { invalidArgument } from '../core/errors.js';
 import { describe } from '../core/matrix.js';
 import { type NativeBackendInfo, binding, callSync, packageRoot } from '../native.js';
-import { readOptions } from '../core/validate.js';
+import { readOptions } from '../core/options.js';
 
 /** The BLAS, threads and versions in use (see NativeBackendInfo), and where the addon was loaded from. */
 export interface BackendInfo extends Omit<NativeBackendInfo, 'pendingInThisThread'> {
@@ -37,7 +37,7 @@ export interface Limits {
  * the memory the system reports available.
  */
 export function setLimits(opts: Partial<Limits>): void {
-  const limits = readOptions(opts, 'setLimits');
+  const limits = readOptions(opts, 'setLimits', ['maxElements']);
   if (limits.maxElements !== undefined) {
     const cap = limits.maxElements;
     if (!Number.isSafeInteger(cap) || cap < 0) throw invalidArgument(`maxElements must be a non-negative integer, got ${describe(cap)}`);

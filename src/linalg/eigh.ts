@@ -11,7 +11,7 @@
 import { invalidShape } from '../core/errors.js';
 import { type ArrayOf, type FloatArray, type Matrix, type MatrixInput, toMatrix } from '../core/matrix.js';
 import { binding, callAsync, callSync } from '../native.js';
-import { readOptions } from '../core/validate.js';
+import { readOptions } from '../core/options.js';
 
 export interface EighOptions {
   /** Compute eigenvectors too (default true for eigh). */
@@ -38,14 +38,14 @@ function shapeResult<T extends FloatArray>(raw: { values: FloatArray; vectors?: 
 }
 
 export function eigh<A extends MatrixInput>(a: A, opts?: EighOptions): EighResult<ArrayOf<A>> {
-  const options = readOptions(opts, 'eigh');
+  const options = readOptions(opts, 'eigh', ['vectors', 'check']);
   const m = square(a);
   const raw = callSync(() => binding.eigh(m.data, m.rows, options.vectors ?? true, options.check ?? false));
   return shapeResult(raw, m.rows);
 }
 
 export async function eighAsync<A extends MatrixInput>(a: A, opts?: EighOptions): Promise<EighResult<ArrayOf<A>>> {
-  const options = readOptions(opts, 'eighAsync');
+  const options = readOptions(opts, 'eighAsync', ['vectors', 'check']);
   const m = square(a);
   const raw = await callAsync(() => binding.eighAsync(m.data, m.rows, options.vectors ?? true, options.check ?? false));
   return shapeResult(raw, m.rows);
@@ -53,11 +53,11 @@ export async function eighAsync<A extends MatrixInput>(a: A, opts?: EighOptions)
 
 /** Eigenvalues only, ascending. */
 export function eigvalsh<A extends MatrixInput>(a: A, opts?: { check?: boolean }): ArrayOf<A> {
-  return eigh(a, { vectors: false, check: readOptions(opts, 'eigvalsh').check }).values;
+  return eigh(a, { vectors: false, check: readOptions(opts, 'eigvalsh', ['check']).check }).values;
 }
 
 export async function eigvalshAsync<A extends MatrixInput>(a: A, opts?: { check?: boolean }): Promise<ArrayOf<A>> {
-  return (await eighAsync(a, { vectors: false, check: readOptions(opts, 'eigvalshAsync').check })).values;
+  return (await eighAsync(a, { vectors: false, check: readOptions(opts, 'eigvalshAsync', ['check']).check })).values;
 }
 
 export { square as toSquareMatrix };

@@ -12,7 +12,7 @@ import { invalidArgument } from '../core/errors.js';
 import type { Matrix, MatrixInput } from '../core/matrix.js';
 import { describe, toMatrix } from '../core/matrix.js';
 import { binding, callAsync, callSync } from '../native.js';
-import { readOptions, toFinite, toWeights } from '../core/validate.js';
+import { readOptions, toFinite, toWeights } from '../core/options.js';
 
 export interface GramOptions {
   /** Quadrature weights: one per row (side 'cols') or per column (side 'rows'). Non-negative. */
@@ -24,6 +24,8 @@ export interface GramOptions {
   /** 'float64' widens float32 input and returns a Float64Array Gram. */
   accumulate?: 'float64' | 'input';
 }
+
+const GRAM_KEYS = ['weights', 'scale', 'side', 'accumulate'] as const;
 
 /** float32 input stays float32 unless accumulate is 'float64'. */
 export type GramArrayOf<A, O> = O extends { accumulate: 'float64' }
@@ -54,7 +56,7 @@ function parse(a: unknown, options: GramOptions): GramArgs {
 }
 
 export function gram<A extends MatrixInput, O extends GramOptions = {}>(a: A, options?: O): Matrix<GramArrayOf<A, O>> {
-  const g = parse(a, readOptions(options, 'gram'));
+  const g = parse(a, readOptions(options, 'gram', GRAM_KEYS));
   const data = callSync(() => binding.gram(g.m.data, g.m.rows, g.m.cols, g.side, g.weights, g.scale, g.widen));
   return { data: data as GramArrayOf<A, O>, rows: g.dim, cols: g.dim };
 }
@@ -63,7 +65,7 @@ export async function gramAsync<A extends MatrixInput, O extends GramOptions = {
   a: A,
   options?: O,
 ): Promise<Matrix<GramArrayOf<A, O>>> {
-  const g = parse(a, readOptions(options, 'gramAsync'));
+  const g = parse(a, readOptions(options, 'gramAsync', GRAM_KEYS));
   const data = await callAsync(() => binding.gramAsync(g.m.data, g.m.rows, g.m.cols, g.side, g.weights, g.scale, g.widen));
   return { data: data as GramArrayOf<A, O>, rows: g.dim, cols: g.dim };
 }

@@ -9,7 +9,7 @@
 import type { MatrixInput } from '../core/matrix.js';
 import { toSquareMatrix } from './eigh.js';
 import { binding, callAsync, callSync } from '../native.js';
-import { toFinite } from '../core/validate.js';
+import { toFinite } from '../core/options.js';
 
 export function countEigenvaluesAbove(g: MatrixInput, threshold: number): number {
   const m = toSquareMatrix(g);

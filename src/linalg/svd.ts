@@ -14,7 +14,7 @@
 import { invalidArgument } from '../core/errors.js';
 import { type ArrayOf, type FloatArray, type Matrix, type MatrixInput, describe, toMatrix } from '../core/matrix.js';
 import { binding, callAsync, callSync } from '../native.js';
-import { readOptions } from '../core/validate.js';
+import { readOptions } from '../core/options.js';
 
 export type SvdVectors = 'none' | 'thin' | 'full';
 
@@ -32,7 +32,7 @@ export interface SvdResult<T extends FloatArray = FloatArray> {
 const MODES = { none: 0, thin: 1, full: 2 } as const;
 
 function modeOf(options: SvdOptions | undefined): 0 | 1 | 2 {
-  const vectors = readOptions(options, 'svd').vectors ?? 'thin';
+  const vectors = readOptions(options, 'svd', ['vectors']).vectors ?? 'thin';
   if (typeof vectors !== 'string' || !Object.hasOwn(MODES, vectors)) {
     throw invalidArgument(`vectors must be 'none', 'thin' or 'full', got ${describe(vectors)}`);
   }

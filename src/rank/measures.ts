@@ -28,7 +28,7 @@ export interface EntropyRankOptions {
 
 /** Entropy effective rank exp(H(p)); zero entries contribute 0 to H. Lies in [1, #nonzero] (0 if all zero). */
 export function entropyRank(spectrum: SpectrumInput, options?: EntropyRankOptions): number {
-  const { p = 'sigma' } = readOptions(options, 'entropyRank');
+  const { p = 'sigma' } = readOptions(options, 'entropyRank', ['p']);
   checkOneOf(p, ['sigma', 'lambda'] as const, 'entropyRank: p');
   const r = relative(spectrum, p === 'lambda' ? 2 : 1);
   if (r === null) return 0;
@@ -59,7 +59,7 @@ export interface ApproximateRankOptions {
 
 /** Approximate rank: the fewest leading eigenvalues holding `energy` of Σλ (0 if all zero). */
 export function approximateRank(spectrum: SpectrumInput, options?: ApproximateRankOptions): number {
-  const { energy = 0.99 } = readOptions(options, 'approximateRank');
+  const { energy = 0.99 } = readOptions(options, 'approximateRank', ['energy']);
   checkPositive(energy, 'approximateRank: energy');
   if (energy > 1) throw invalidArgument(`approximateRank: energy must be in (0, 1], got ${energy}`);
   const r = relative(spectrum, 2);

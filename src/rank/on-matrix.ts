@@ -12,7 +12,7 @@ import { eigvalsh } from '../linalg/eigh.js';
 import { GramAccumulator } from '../spectrum/gram-accumulator.js';
 import { type DType, type MatrixInput, dtypeOf, isFloatArray, toMatrix } from '../core/matrix.js';
 import { svdvals } from '../linalg/svd.js';
-import { readOptions } from '../core/validate.js';
+import { readOptions } from '../core/options.js';
 import * as spectral from './measures.js';
 import { type Spectrum, type SpectrumInput, eigenvalues, isSpectrum, singularValues, toSingularValues } from './spectrum-input.js';
 import { gramResolution } from '../spectrum/features.js';
@@ -66,7 +66,7 @@ export interface NumericalRankOptions {
  * default, or max(atol, rtol·σ_max).
  */
 export function numericalRank(x: RankInput, opts?: NumericalRankOptions): number {
-  const options = readOptions(opts, 'numericalRank');
+  const options = readOptions(opts, 'numericalRank', ['rtol', 'atol', 'rows', 'cols', 'dtype']);
   const r = resolve(x);
   const shape = { rows: options.rows ?? r.rows, cols: options.cols ?? r.cols, dtype: options.dtype ?? r.dtype };
   if (r.gramResolution !== undefined && options.rtol === undefined && options.atol === undefined) {

@@ -1,7 +1,7 @@
 /** The eigenvalues of M = scale·(Φ − μ)ᵀ·diag(w)·(Φ − μ), descending. */
 import { invalidArgument } from '../core/errors.js';
 import { describe } from '../core/matrix.js';
-import { readOptions } from '../core/validate.js';
+import { readOptions } from '../core/options.js';
 import { type Plan, runAsync, runSync } from '../core/plan.js';
 import { type FeatureOptions, type FeaturesInput, eigenvaluesBySvd, eigenvaluesOf, gramOf, prepareFeatures } from '../spectrum/features.js';
 
@@ -15,7 +15,7 @@ export interface SpectrumOptions extends FeatureOptions {
 }
 
 function* spectrumPlan(features: unknown, opts: SpectrumOptions | undefined): Plan<Float64Array> {
-  const options = readOptions(opts, 'spectrum');
+  const options = readOptions(opts, 'spectrum', ['via', 'weights', 'scale', 'center']);
   const via = options.via ?? 'gram';
   if (via !== 'gram' && via !== 'svd') throw invalidArgument(`via must be 'gram' or 'svd', got ${describe(via)}`);
   const f = prepareFeatures(features, options);

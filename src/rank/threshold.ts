@@ -29,7 +29,7 @@ export function epsRankFromEigenvalues(
   options?: EpsRankOptions,
 ): number | number[] {
   const fn = 'epsRankFromEigenvalues';
-  const { relative = false } = readOptions(options, fn);
+  const { relative = false } = readOptions(options, fn, ['relative']);
   checkBoolean(relative, `${fn}: relative`);
   const values = toEigenvalues(lambda, 'lambda');
   const scale = relative ? (values[0] ?? 0) : 1;
@@ -67,7 +67,7 @@ export function machineEpsilon(dtype: DType): number {
  */
 export function rankTolerance(sigmaMax: number, options: NumericalRankOptions): number {
   const fn = 'numericalRankFromSingularValues';
-  const o = readOptions(options, fn);
+  const o = readOptions(options, fn, ['rtol', 'atol', 'rows', 'cols', 'dtype']);
   const rows = checkPositiveInteger(o.rows, `${fn}: rows`);
   const cols = checkPositiveInteger(o.cols, `${fn}: cols`);
   const dtype = checkOneOf(o.dtype, ['float32', 'float64'] as const, `${fn}: dtype`);

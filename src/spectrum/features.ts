@@ -13,7 +13,7 @@ import { gram, gramAsync } from '../linalg/gram.js';
 import { type DType, type FloatArray, type Matrix, type MatrixInput, dtypeOf, toMatrix } from '../core/matrix.js';
 import { type Plan, step } from '../core/plan.js';
 import { svdvals, svdvalsAsync } from '../linalg/svd.js';
-import { toFinite, toWeights } from '../core/validate.js';
+import { toFinite, toWeights } from '../core/options.js';
 import { machineEpsilon } from '../rank/threshold.js';
 
 /** Features: an N×n matrix (N sample points, n neurons) or a GramAccumulator that has seen them. */

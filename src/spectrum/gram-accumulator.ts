@@ -20,7 +20,7 @@
 import { EffrankError, invalidArgument } from '../core/errors.js';
 import { gram, gramAsync } from '../linalg/gram.js';
 import { type Matrix, type MatrixInput, describe, MAX_ELEMENTS, toMatrix } from '../core/matrix.js';
-import { readOptions, toWeights } from '../core/validate.js';
+import { readOptions, toWeights } from '../core/options.js';
 
 const MAGIC = 0x41474645; // "EFGA" read as a little-endian u32
 const VERSION = 1;
@@ -42,7 +42,7 @@ export class GramAccumulator {
   #sawFloat32 = false;
 
   constructor(n: number, opts?: GramAccumulatorOptions) {
-    const options = readOptions(opts, 'GramAccumulator');
+    const options = readOptions(opts, 'GramAccumulator', ['dtype']);
     if (!Number.isInteger(n) || n <= 0 || n * n > MAX_ELEMENTS) {
       throw invalidArgument(`GramAccumulator: n must be a positive integer with n² ≤ ${MAX_ELEMENTS}, got ${describe(n)}`);
     }

@@ -6,7 +6,7 @@
 import type { MatrixInput } from '../core/matrix.js';
 import { toMatrix } from '../core/matrix.js';
 import { binding, callAsync, callSync } from '../native.js';
-import { readOptions, toFinite, toWeights } from '../core/validate.js';
+import { readOptions, toFinite, toWeights } from '../core/options.js';
 
 export interface GramSpectrumOptions {
   weights?: ArrayLike<number>;
@@ -15,7 +15,7 @@ export interface GramSpectrumOptions {
 }
 
 function parse(a: MatrixInput, opts: GramSpectrumOptions | undefined) {
-  const o = readOptions(opts, 'gramEigenvalues');
+  const o = readOptions(opts, 'gramEigenvalues', ['weights', 'scale', 'center']);
   const m = toMatrix(a, 'features');
   const weights = o.weights === undefined ? null : toWeights(o.weights, m.rows);
   const scale = o.scale === undefined ? 1 : toFinite(o.scale, 'scale');

@@ -1,7 +1,7 @@
 /** Validation of RankTracker options: everything is checked before training starts. */
 import { invalidArgument } from '../core/errors.js';
 import { describe } from '../core/matrix.js';
-import { toWeights } from '../core/validate.js';
+import { toWeights } from '../core/options.js';
 import type { LayerLike, LayersModelLike, TensorLike, TfNamespace } from './types.js';
 
 export const MEASURES = ['epsRank', 'numericalRank', 'entropyRank', 'stableRank', 'participationRatio', 'approximateRank'] as const;
