@@ -1,10 +1,13 @@
 /**
  * Activations of the tracked layers on the probe set, from one sub-model that
  * outputs all of them. On the host path they are downloaded (float32, N×n per
- * layer); on the device path the Gram scale·(Φ−μ)ᵀdiag(w)(Φ−μ) is formed by
- * tf.matMul on the backend and only n×n numbers cross over.
+ * layer); on the device path the raw Gram ΦᵀdiagwΦ (or, for a wide layer on
+ * an unchunked probe, the N×N kernel ΦΦᵀ) is formed by tf.matMul on the
+ * backend, only that crosses over, and src/spectrum/centering.ts finishes it.
  */
+import { finishGram, finishKernel } from '../spectrum/centering.js';
 import { GramAccumulator } from '../spectrum/gram-accumulator.js';
+import { sideFor } from '../spectrum/route.js';
 import type { ResolvedOptions } from './options.js';
 import type { LayersModelLike, TensorLike } from './types.js';
 
@@ -16,8 +19,11 @@ export interface LayerFeatures {
   features?: Float32Array;
   /** Host path, chunked: the float64 Gram of all chunks (unscaled, uncentred). */
   accumulator?: GramAccumulator;
-  /** Device path: the finished Gram (weighted, centred, scaled), n×n, widened to float64. */
+  /** Device path: the finished Gram (weighted, centred, scaled) widened to float64: n×n, or N×N when `deviceSide` is 'dual'. */
   deviceGram?: Float64Array;
+  deviceSide?: 'primal' | 'dual';
+  /** Per-layer weights when they differ from the tracker's (e.g. positions as sample points). */
+  weights?: Float64Array;
 }
 
 const GPU_BACKENDS = new Set(['tensorflow', 'webgl', 'webgpu']);
@@ -29,6 +35,8 @@ export function wantsDeviceGram(o: ResolvedOptions): boolean {
 export class FeatureExtractor {
   #o: ResolvedOptions;
   #sub: LayersModelLike | null = null;
+  /** Units (columns) of each tracked layer's flattened output, from the last forward pass. */
+  #units: number[] = [];
 
   constructor(o: ResolvedOptions) {
     this.#o = o;
@@ -59,7 +67,10 @@ export class FeatureExtractor {
       // Per layer: [activations] on the host path, [ΦᵀWΦ, Φᵀw] on the device path.
       const outputs: TensorLike[][] = tf.tidy(() => {
         const chunk = whole ? probe : probe.slice([r0], [rows]);
-        return this.#forward(chunk).map((phi, i) => (device[i] ? this.#deviceGram(phi, r0, rows) : [phi]));
+        return this.#forward(chunk).map((phi, i) => {
+          this.#units[i] = phi.shape[1]!;
+          return device[i] ? this.#deviceGram(phi, r0, rows, whole) : [phi];
+        });
       });
       try {
         for (let i = 0; i < outputs.length; i++) {
@@ -67,12 +78,16 @@ export class FeatureExtractor {
           if (device[i]) {
             const [g, s] = outputs[i]!;
             const values = await g!.data();
-            res.n = g!.shape[0]!;
-            res.deviceGram ??= new Float64Array(res.n * res.n);
+            res.deviceSide = s ? 'primal' : 'dual';
+            const dim = g!.shape[0]!;
+            res.n = s ? dim : this.#units[i]!;
+            res.deviceGram ??= new Float64Array(dim * dim);
             for (let k = 0; k < values.length; k++) res.deviceGram[k]! += values[k]!;
-            const colSums = await s!.data();
-            sums[i] ??= new Float64Array(res.n);
-            for (let k = 0; k < res.n; k++) sums[i]![k]! += colSums[k]!;
+            if (s) {
+              const colSums = await s.data();
+              sums[i] ??= new Float64Array(res.n);
+              for (let k = 0; k < res.n; k++) sums[i]![k]! += colSums[k]!;
+            }
           } else {
             const t = outputs[i]![0]!;
             res.n = t.shape[1]!;
@@ -91,26 +106,29 @@ export class FeatureExtractor {
       }
     }
     results.forEach((res, i) => {
-      if (res.deviceGram) finishDeviceGram(res.deviceGram, sums[i]!, res.n, this.#o);
+      if (!res.deviceGram) return;
+      const { weights, center, scale } = this.#o;
+      if (res.deviceSide === 'dual') {
+        finishKernel(res.deviceGram, N, { weights, center, scale });
+      } else {
+        const weightSum = weights ? weights.reduce((a, b) => a + b, 0) : N;
+        finishGram(res.deviceGram, res.n, { sums: sums[i], weightSum, center, scale });
+      }
     });
     return results;
   }
 
-  /** [Φᵀ·diag(w)·Φ, Φᵀ·w] for rows [r0, r0 + rows), on the device. */
-  #deviceGram(phi: TensorLike, r0: number, rows: number): TensorLike[] {
+  /**
+   * On the device, for rows [r0, r0 + rows): [Φᵀ·diag(w)·Φ, Φᵀ·w] (primal), or
+   * [Φ·Φᵀ] (dual: a wide layer on the whole probe, where N×N is smaller than
+   * n×n; weights and centring are applied on the host by finishKernel).
+   */
+  #deviceGram(phi: TensorLike, r0: number, rows: number, whole: boolean): TensorLike[] {
     const { tf, weights } = this.#o;
+    if (whole && sideFor(rows, phi.shape[1]!) === 'dual') return [tf.matMul(phi, phi, false, true)];
     // tfjs takes float32 values; the weights are only scaled by them.
     const w = weights ? tf.tensor1d(Float32Array.from(weights.subarray(r0, r0 + rows))).reshape([rows, 1]) : null;
     const weighted = w ? tf.mul(phi, w) : phi;
     return [tf.matMul(weighted, phi, true, false), tf.sum(weighted, 0)];
-  }
-}
-
-/** Centres (G − s·sᵀ/Σw) and scales the summed device Gram, in float64 on the host. */
-function finishDeviceGram(g: Float64Array, s: Float64Array, n: number, o: ResolvedOptions): void {
-  const total = o.weights ? o.weights.reduce((a, b) => a + b, 0) : o.probe.shape[0]!;
-  const shift = o.center && total > 0 ? 1 / total : 0;
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) g[i * n + j] = o.scale * (g[i * n + j]! - shift * s[i]! * s[j]!);
   }
 }

@@ -170,7 +170,7 @@ export class RankTracker {
     this.#lastStep = Math.max(this.#lastStep, moment.step);
     const skipped = this.#pendingSkips;
     this.#pendingSkips = 0;
-    const job = Promise.all(layers.map((lf) => measureLayer(lf, this.#o)));
+    const job = Promise.all(layers.map((lf) => measureLayer(lf, this.#o, { eigenvalues: this.#o.spectrum })));
     this.#inFlight.add(job);
     const settled = job.finally(() => this.#inFlight.delete(job));
     // Deliver in call order, whatever order the jobs finish in.
