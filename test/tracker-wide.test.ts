@@ -64,6 +64,6 @@ describe('wide layers take the dual route', () => {
         expect(r.eigenvalues!.filter((v) => v === 0).length).toBeGreaterThanOrEqual(WIDTH - N);
       }
       probe.dispose();
-    });
+    }, 60_000);
   }
 });
