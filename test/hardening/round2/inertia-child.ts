@@ -12,7 +12,8 @@ interface Case { dtype: 'float32' | 'float64'; n: number; s: number; b: number[]
 const cases = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as Case[];
 const counts = cases.map((c) => {
   const scale = 2 ** c.s;
-  const data = (c.dtype === 'float32' ? Float32Array : Float64Array).from(c.b, (v) => v * scale);
+  const scaled = c.b.map((v) => v * scale);
+  const data = c.dtype === 'float32' ? Float32Array.from(scaled) : Float64Array.from(scaled);
   return c.ks.map((k) => countEigenvaluesAbove({ data, rows: c.n, cols: c.n }, (k / 8) * scale));
 });
 console.log(JSON.stringify({ counts }));
