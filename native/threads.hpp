@@ -30,7 +30,8 @@ BackendInfo backendInfo();
 // cores, turned a 1 ms job into 10–150 ms).
 int threadsFor(double flops);
 
-// Holds the compute lock and sets the BLAS thread count for its lifetime.
+// Holds the compute lock and sets the BLAS thread count for its lifetime:
+// `blasThreads`, or fewer when the system refuses new threads (never fails).
 class ComputeScope {
  public:
   explicit ComputeScope(int blasThreads);
@@ -40,6 +41,9 @@ class ComputeScope {
  private:
   std::unique_lock<std::mutex> lock_;
 };
+
+// Makes process exit safe while a job computes (see threads.cpp). Idempotent.
+void installExitGuard();
 
 // Runs body(i) for i in [0, count) on numThreads() workers with single-threaded
 // BLAS. The first exception thrown by any worker is rethrown after all join.

@@ -8,6 +8,7 @@ export type EffrankErrorCode =
   | 'ERR_NON_FINITE'
   | 'ERR_NO_CONVERGENCE'
   | 'ERR_OUT_OF_MEMORY'
+  | 'ERR_THREAD_LIMIT'
   | 'ERR_INTERNAL';
 
 export const ERROR_CODES: readonly EffrankErrorCode[] = [
@@ -16,6 +17,7 @@ export const ERROR_CODES: readonly EffrankErrorCode[] = [
   'ERR_NON_FINITE',
   'ERR_NO_CONVERGENCE',
   'ERR_OUT_OF_MEMORY',
+  'ERR_THREAD_LIMIT',
   'ERR_INTERNAL',
 ];
 
