@@ -9,6 +9,7 @@ export type EffrankErrorCode =
   | 'ERR_NO_CONVERGENCE'
   | 'ERR_OUT_OF_MEMORY'
   | 'ERR_THREAD_LIMIT'
+  | 'ERR_IO'
   | 'ERR_INTERNAL';
 
 export const ERROR_CODES: readonly EffrankErrorCode[] = [
@@ -18,6 +19,7 @@ export const ERROR_CODES: readonly EffrankErrorCode[] = [
   'ERR_NO_CONVERGENCE',
   'ERR_OUT_OF_MEMORY',
   'ERR_THREAD_LIMIT',
+  'ERR_IO',
   'ERR_INTERNAL',
 ];
 
