@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { RankTracker } from '../src/tfjs/index.js';
 import { centerRef } from './helpers-rank/known.js';
-import { gramRef, jacobiEigenvalues } from './helpers/linalg.js';
+import { type Dense, gramRef, jacobiEigenvalues } from './helpers/linalg.js';
 
 const N = 48;
 const WIDTH = 160;
@@ -30,7 +30,7 @@ function wideModel() {
 function reference(model: tf.Sequential, probe: tf.Tensor, w: Float64Array, scale: number, center: boolean): number[] {
   const sub = tf.model({ inputs: model.inputs, outputs: model.getLayer('wide').output as tf.SymbolicTensor });
   const act = sub.predict(probe) as tf.Tensor;
-  let phi = { data: Float64Array.from(act.dataSync()), rows: N, cols: WIDTH };
+  let phi: Dense = { data: Float64Array.from(act.dataSync()), rows: N, cols: WIDTH };
   act.dispose();
   if (center) phi = centerRef(phi, w);
   return jacobiEigenvalues(gramRef(phi, { weights: w, scale })).sort((a, b) => b - a);

@@ -2,9 +2,9 @@
  * Reads a RankTracker JSON Lines log (one RankRecord per line) and checks
  * every field the report uses, naming the line of the first bad record.
  */
-import { readFileSync } from 'node:fs';
 
-import { invalidArgument } from '../core/errors.js';
+import { EffrankError, invalidArgument } from '../core/errors.js';
+import { readRegularFileText } from '../io/binary.js';
 import type { RankRecord } from '../tfjs/options.js';
 
 const METHODS = ['gram-host', 'gram-device', 'svd'];
@@ -94,10 +94,9 @@ export function parseLog(textIn: string, source = 'log'): RankRecord[] {
 export function loadLog(path: string): RankRecord[] {
   let content: string;
   try {
-    content = readFileSync(path, 'utf8');
+    content = readRegularFileText(path); // a FIFO or a device would block or never end
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw invalidArgument(`cannot read ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+    throw invalidArgument(`cannot read ${path}: ${e instanceof EffrankError ? e.message.replace(`${path}: `, '') : String(e)}`);
   }
   return parseLog(content, path);
 }
