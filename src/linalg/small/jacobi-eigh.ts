@@ -115,8 +115,10 @@ export function jacobiEigh(a: FloatArray, n: number, wantVectors: boolean, check
   const vectors = resultArray(f32, size);
   for (let j = 0; j < n; j++) {
     const c = order[j]!;
-    const flip = v[argMaxAbs(v, c, n, n) * n + c]! < 0 ? -1 : 1;
-    for (let r = 0; r < n; r++) vectors[r * n + j] = flip * v[r * n + c]!;
+    for (let r = 0; r < n; r++) vectors[r * n + j] = v[r * n + c]!;
+    // The sign is decided on the output values, so the rule holds exactly in float32 too.
+    if (vectors[argMaxAbs(vectors, j, n, n) * n + j]! >= 0) continue;
+    for (let r = 0; r < n; r++) vectors[r * n + j] = -vectors[r * n + j]!;
   }
   return { values, vectors };
 }

@@ -35,7 +35,7 @@ export interface SmallSvd {
 /** Sweeps before giving up and handing the matrix to LAPACK (3×3 takes 3–5, 32×32 about 8–10). */
 const MAX_SWEEPS = 60;
 const EPS = 2 ** -53;
-/** Columns with a norm below this (after scaling the largest entry into [0.5, 1)) are rounding noise: their u is completed. */
+/** Columns with a norm below this, or below tol·σ₁, are rounding noise: their u is completed. */
 const NULL_NORM = 2 ** -500;
 
 /**
@@ -67,16 +67,23 @@ export function jacobiSvd(a: FloatArray, m: number, n: number, mode: 0 | 1 | 2, 
   }
   const d = scratch(Role.Norms, N);
   const tol = M * EPS;
+  for (let j = 0; j < N; j++) {
+    let s = 0;
+    const o = j * M;
+    for (let i = 0; i < M; i++) s += w[o + i]! * w[o + i]!;
+    d[j] = s;
+  }
 
   let converged = false;
+  let floor = 0;
   for (let sweep = 0; sweep < MAX_SWEEPS && !converged; sweep++) {
-    // Fresh squared norms every few sweeps, so the running updates below cannot drift.
-    if (sweep % 3 === 0) for (let j = 0; j < N; j++) {
-      let s = 0;
-      const o = j * M;
-      for (let i = 0; i < M; i++) s += w[o + i]! * w[o + i]!;
-      d[j] = s;
-    }
+    // A column whose norm is below tol·(the largest column norm) is rounding noise: its direction
+    // means nothing, and rotating it would only shrink it by ~ε per step, never converging. It is
+    // left alone (its u is completed at the end); the singular value it carries is below the
+    // tol·σ₁ absolute accuracy that LAPACK's SVD has too.
+    let maxd = 0;
+    for (let j = 0; j < N; j++) if (d[j]! > maxd) maxd = d[j]!;
+    floor = tol * tol * maxd;
     converged = true;
     for (let pc = 0; pc < N - 1; pc++) {
       const po = pc * M;
@@ -86,7 +93,7 @@ export function jacobiSvd(a: FloatArray, m: number, n: number, mode: 0 | 1 | 2, 
         const qo = qc * M;
         let gamma = 0;
         for (let i = 0; i < M; i++) gamma += w[po + i]! * w[qo + i]!;
-        if (gamma === 0 || Math.abs(gamma) <= tol * Math.sqrt(alpha) * Math.sqrt(beta)) continue;
+        if (gamma === 0 || alpha <= floor || beta <= floor || Math.abs(gamma) <= tol * Math.sqrt(alpha) * Math.sqrt(beta)) continue;
         converged = false;
         // The rotation that zeroes wₚ·w_q (Rutishauser's formulas); t is the smaller root, |t| ≤ 1.
         const zeta = (beta - alpha) / (2 * gamma);
@@ -94,14 +101,23 @@ export function jacobiSvd(a: FloatArray, m: number, n: number, mode: 0 | 1 | 2, 
         const t = az > 1e150 ? 1 / (2 * zeta) : (zeta >= 0 ? 1 : -1) / (az + Math.sqrt(1 + zeta * zeta));
         const c = 1 / Math.sqrt(1 + t * t);
         const s = c * t;
+        // The squared norms are recomputed from the rotated columns, not updated as α − tγ, β + tγ:
+        // the update cancels for a column heading to zero, and a wrong small norm would let a
+        // noise column pass the orthogonality test while it is still far from orthogonal.
+        let np = 0;
+        let nq = 0;
         for (let i = 0; i < M; i++) {
           const x = w[po + i]!;
           const y = w[qo + i]!;
-          w[po + i] = c * x - s * y;
-          w[qo + i] = s * x + c * y;
+          const xp = c * x - s * y;
+          const yq = s * x + c * y;
+          w[po + i] = xp;
+          w[qo + i] = yq;
+          np += xp * xp;
+          nq += yq * yq;
         }
-        d[pc] = alpha - t * gamma;
-        d[qc] = beta + t * gamma;
+        d[pc] = np;
+        d[qc] = nq;
         if (vectors) {
           const pv = pc * N;
           const qv = qc * N;
@@ -131,7 +147,7 @@ export function jacobiSvd(a: FloatArray, m: number, n: number, mode: 0 | 1 | 2, 
   const sOut = scratchOutputs ? scratch(Role.OutS, N) : resultArray(f32, N);
   for (let j = 0; j < N; j++) sOut[j] = sigma[order[j]!]! / p;
   if (!vectors) return { s: sOut };
-  return withVectors(a, m, n, mode, w, v, sigma, order, sOut, scratchOutputs);
+  return withVectors(a, m, n, mode, w, v, sigma, order, sOut, scratchOutputs, Math.max(NULL_NORM, Math.sqrt(floor)));
 }
 
 function descendingOrder(sigma: Float64Array, N: number): number[] {
@@ -164,6 +180,7 @@ function withVectors(
   order: number[],
   s: FloatArray,
   scratchOutputs: boolean,
+  nullNorm: number,
 ): SmallSvd {
   const tall = m >= n;
   const M = tall ? m : n;
@@ -177,7 +194,7 @@ function withVectors(
     const src = order[j]! * M;
     const dst = j * M;
     const norm = sigma[order[j]!]!;
-    if (norm > NULL_NORM) {
+    if (norm > nullNorm) {
       for (let i = 0; i < M; i++) q[dst + i] = w[src + i]! / norm;
       known.push(j);
     } else {
@@ -193,31 +210,38 @@ function withVectors(
   const vtRows = mode === 2 ? n : N;
   const u = scratchOutputs ? scratch(Role.OutU, m * uCols) : resultArray(f32, m * uCols);
   const vt = scratchOutputs ? scratch(Role.OutVt, vtRows * n) : resultArray(f32, vtRows * n);
-  // sign[j] for the pairs j < N, from the right vector j.
+  // Written unflipped first, then the signs are decided on the output values themselves,
+  // so that the rule holds exactly in the output precision (float32 rounding can create ties).
   if (tall) {
     // vt row j = V_W column order[j]; u column j = q column j (for j < N), then the completion.
     for (let j = 0; j < N; j++) {
       const vo = order[j]! * N;
-      const flip = v[vo + argMaxAbs(v, vo, N, 1)]! < 0 ? -1 : 1;
-      for (let i = 0; i < n; i++) vt[j * n + i] = flip * v[vo + i]!;
+      for (let i = 0; i < n; i++) vt[j * n + i] = v[vo + i]!;
       const qo = j * M;
-      for (let i = 0; i < m; i++) u[i * uCols + j] = flip * q[qo + i]!;
+      for (let i = 0; i < m; i++) u[i * uCols + j] = q[qo + i]!;
     }
     for (let j = N; j < uCols; j++) {
       const qo = j * M;
-      const flip = q[qo + argMaxAbs(q, qo, M, 1)]! < 0 ? -1 : 1;
-      for (let i = 0; i < m; i++) u[i * uCols + j] = flip * q[qo + i]!;
+      for (let i = 0; i < m; i++) u[i * uCols + j] = q[qo + i]!;
     }
   } else {
     // vt row j = q column j (U_W); u column j = V_W column order[j].
     for (let j = 0; j < vtRows; j++) {
       const qo = j * M;
-      const flip = q[qo + argMaxAbs(q, qo, M, 1)]! < 0 ? -1 : 1;
-      for (let i = 0; i < n; i++) vt[j * n + i] = flip * q[qo + i]!;
+      for (let i = 0; i < n; i++) vt[j * n + i] = q[qo + i]!;
       if (j >= N) continue;
       const vo = order[j]! * N;
-      for (let i = 0; i < m; i++) u[i * uCols + j] = flip * v[vo + i]!;
+      for (let i = 0; i < m; i++) u[i * uCols + j] = v[vo + i]!;
     }
+  }
+  for (let j = 0; j < vtRows; j++) {
+    if (vt[j * n + argMaxAbs(vt, j * n, n, 1)]! >= 0) continue;
+    for (let i = 0; i < n; i++) vt[j * n + i] = -vt[j * n + i]!;
+    if (j < N) for (let i = 0; i < m; i++) u[i * uCols + j] = -u[i * uCols + j]!;
+  }
+  for (let j = N; j < uCols; j++) {
+    if (u[argMaxAbs(u, j, m, uCols) * uCols + j]! >= 0) continue;
+    for (let i = 0; i < m; i++) u[i * uCols + j] = -u[i * uCols + j]!;
   }
   return { s, u, vt };
 }
