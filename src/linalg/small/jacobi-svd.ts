@@ -35,7 +35,7 @@ export interface SmallSvd {
 /** Sweeps before giving up and handing the matrix to LAPACK (3×3 takes 3–5, 32×32 about 8–10). */
 const MAX_SWEEPS = 60;
 const EPS = 2 ** -53;
-/** Columns with a norm below this, or below tol·σ₁, are rounding noise: their u is completed. */
+/** Columns with a norm below this (or marked dead, see below) are rounding noise: their u is completed. */
 const NULL_NORM = 2 ** -500;
 
 /**
@@ -49,7 +49,8 @@ export function jacobiSvd(a: FloatArray, m: number, n: number, mode: 0 | 1 | 2, 
   const M = tall ? m : n;
   const N = tall ? n : m;
   const size = M * N;
-  const amax = maxAbsChecked(a, size, 'svd input', !tall);
+  // The LAPACK path names the index for the inputs it reads in place (m ≤ n), as here.
+  const amax = maxAbsChecked(a, size, 'svd input', m <= n);
   const p = scaleFor(amax);
   const vectors = mode !== 0;
 
@@ -67,6 +68,7 @@ export function jacobiSvd(a: FloatArray, m: number, n: number, mode: 0 | 1 | 2, 
   }
   const d = scratch(Role.Norms, N);
   const tol = M * EPS;
+  const KILL = 16 * tol * tol;
   for (let j = 0; j < N; j++) {
     let s = 0;
     const o = j * M;
@@ -74,26 +76,26 @@ export function jacobiSvd(a: FloatArray, m: number, n: number, mode: 0 | 1 | 2, 
     d[j] = s;
   }
 
+  // dead[j] = 1 once column j is rounding noise: a rotation cancelled it to below 4·tol of its own
+  // norm, so what is left is the rounding of that cancellation. Its direction means
+  // nothing, and rotating it further would only shrink it by ~ε per step without ever making it
+  // orthogonal; it is left alone and its u is completed at the end. Columns that are small in the
+  // input (graded matrices) are not affected, so their σ keep high relative accuracy.
+  const dead = scratch(Role.Dead, N);
+  dead.fill(0, 0, N);
   let converged = false;
-  let floor = 0;
   for (let sweep = 0; sweep < MAX_SWEEPS && !converged; sweep++) {
-    // A column whose norm is below tol·(the largest column norm) is rounding noise: its direction
-    // means nothing, and rotating it would only shrink it by ~ε per step, never converging. It is
-    // left alone (its u is completed at the end); the singular value it carries is below the
-    // tol·σ₁ absolute accuracy that LAPACK's SVD has too.
-    let maxd = 0;
-    for (let j = 0; j < N; j++) if (d[j]! > maxd) maxd = d[j]!;
-    floor = tol * tol * maxd;
     converged = true;
     for (let pc = 0; pc < N - 1; pc++) {
       const po = pc * M;
       for (let qc = pc + 1; qc < N; qc++) {
+        if (dead[pc] !== 0 || dead[qc] !== 0) continue;
         const alpha = d[pc]!;
         const beta = d[qc]!;
         const qo = qc * M;
         let gamma = 0;
         for (let i = 0; i < M; i++) gamma += w[po + i]! * w[qo + i]!;
-        if (gamma === 0 || alpha <= floor || beta <= floor || Math.abs(gamma) <= tol * Math.sqrt(alpha) * Math.sqrt(beta)) continue;
+        if (gamma === 0 || Math.abs(gamma) <= tol * Math.sqrt(alpha) * Math.sqrt(beta)) continue;
         converged = false;
         // The rotation that zeroes wₚ·w_q (Rutishauser's formulas); t is the smaller root, |t| ≤ 1.
         const zeta = (beta - alpha) / (2 * gamma);
@@ -118,6 +120,8 @@ export function jacobiSvd(a: FloatArray, m: number, n: number, mode: 0 | 1 | 2, 
         }
         d[pc] = np;
         d[qc] = nq;
+        if (np <= KILL * alpha) dead[pc] = 1;
+        if (nq <= KILL * beta) dead[qc] = 1;
         if (vectors) {
           const pv = pc * N;
           const qv = qc * N;
@@ -147,7 +151,7 @@ export function jacobiSvd(a: FloatArray, m: number, n: number, mode: 0 | 1 | 2, 
   const sOut = scratchOutputs ? scratch(Role.OutS, N) : resultArray(f32, N);
   for (let j = 0; j < N; j++) sOut[j] = sigma[order[j]!]! / p;
   if (!vectors) return { s: sOut };
-  return withVectors(a, m, n, mode, w, v, sigma, order, sOut, scratchOutputs, Math.max(NULL_NORM, Math.sqrt(floor)));
+  return withVectors(a, m, n, mode, w, v, sigma, order, sOut, scratchOutputs, dead);
 }
 
 function descendingOrder(sigma: Float64Array, N: number): number[] {
@@ -180,7 +184,7 @@ function withVectors(
   order: number[],
   s: FloatArray,
   scratchOutputs: boolean,
-  nullNorm: number,
+  dead: Float64Array,
 ): SmallSvd {
   const tall = m >= n;
   const M = tall ? m : n;
@@ -194,7 +198,7 @@ function withVectors(
     const src = order[j]! * M;
     const dst = j * M;
     const norm = sigma[order[j]!]!;
-    if (norm > nullNorm) {
+    if (norm > NULL_NORM && dead[order[j]!] === 0) {
       for (let i = 0; i < M; i++) q[dst + i] = w[src + i]! / norm;
       known.push(j);
     } else {

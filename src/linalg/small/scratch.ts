@@ -20,6 +20,7 @@ export const enum Role {
   OutS,
   OutU,
   OutVt,
+  Dead,
 }
 
 /** A Float64Array of at least `length` entries for `role`; its contents are left over from the last call. */
