@@ -7,14 +7,17 @@
 import { binding } from '../../native.js';
 
 /**
- * One-sided Jacobi costs about (sweeps)·M·N² flops against LAPACK's fixed
- * ~2 µs plus its O(M·N²) work: it wins while N = min(m, n) is small and the
- * product M·N² stays below the work limit.
+ * One-sided Jacobi costs about (sweeps)·3·M·N² flops, with 4–8 sweeps,
+ * against LAPACK's fixed ~2–4 µs plus its O(M·N²) work: it wins while
+ * N = min(m, n) is small and M·N² stays below the work limit. Measured
+ * (benchmarks/small-crossover.js, 2026-12-01, a loaded 2-core machine): the
+ * Jacobi SVD was 1.4–11× faster up to 8×8 and 40×4, 0.4–0.96× from 10×10;
+ * the Jacobi eigh 1.1–3× faster up to 8×8 (values only 2–13× to 6×6), 0.6–0.75× at 10×10.
  */
-export const SMALL_SVD_MAX_N = 24;
-export const SMALL_SVD_MAX_WORK = 24 * 24 * 24;
-/** Cyclic Jacobi costs about (sweeps)·4n³ flops against ?syevd's fixed costs. */
-export const SMALL_EIGH_MAX_N = 16;
+export const SMALL_SVD_MAX_N = 8;
+export const SMALL_SVD_MAX_WORK = 8 * 8 * 8;
+/** Cyclic Jacobi costs about (sweeps)·2n³ flops (more with vectors) against ?syevd's fixed costs. */
+export const SMALL_EIGH_MAX_N = 8;
 
 /**
  * The small path is skipped while a `setLimits({ maxElements })` cap is set,
