@@ -21,8 +21,9 @@
  * - Empty input throws an EffrankError (code ERR_INVALID_SHAPE) with
  *   ml-matrix's message 'Matrix must be non-empty'; non-finite input throws
  *   EffrankError ERR_NON_FINITE.
- * - Signs: each right singular vector (column of V) has its largest-magnitude
- *   entry positive, the matching column of U flips with it.
+ * - Signs: for each pair of singular vectors, the largest-magnitude entry of
+ *   uᵢ and vᵢ together is positive, which keeps ml-matrix's transpose
+ *   symmetry (SVD(Aᵀ).U equals SVD(A).V); see mirrorSigns.
  */
 import { createRequire } from 'node:module';
 
@@ -409,9 +410,33 @@ function transposeData(d: Dense): Float64Array {
   return out;
 }
 
+/**
+ * ml-matrix's transpose symmetry: SVD(Aᵀ).U equals SVD(A).V (and U, V
+ * swapped). effrank's own rule (the largest entry of each right vector
+ * positive) is not symmetric under transposition, so the adapter uses one
+ * that is: for each pair (uᵢ, vᵢ), the largest-magnitude entry of the two
+ * together is positive, the one in the longer vector on a tie (for square
+ * matrices, vᵢ's). A transposed input gives the Jacobi or LAPACK kernel the
+ * same numbers in the same order, so the mirrored results agree bit for bit.
+ */
+function mirrorSigns(u: Float64Array, v: Float64Array, m: number, n: number, k: number): void {
+  for (let i = 0; i < k; i++) {
+    let bu = 0;
+    for (let r = 0; r < m; r++) if (Math.abs(u[r * k + i]!) > Math.abs(bu)) bu = u[r * k + i]!;
+    let bv = 0;
+    for (let r = 0; r < n; r++) if (Math.abs(v[r * k + i]!) > Math.abs(bv)) bv = v[r * k + i]!;
+    const au = Math.abs(bu);
+    const av = Math.abs(bv);
+    const pick = au > av ? bu : av > au ? bv : m > n ? bu : bv;
+    if (pick >= 0) continue;
+    for (let r = 0; r < m; r++) u[r * k + i] = -u[r * k + i]!;
+    for (let r = 0; r < n; r++) v[r * k + i] = -v[r * k + i]!;
+  }
+}
+
 // ---------------------------------------------------------------------------
 
-/** ml-matrix's `SingularValueDecomposition`, computed by LAPACK. */
+/** ml-matrix's `SingularValueDecomposition`, computed by effrank (the Jacobi kernel when small, else LAPACK). */
 export class SingularValueDecomposition {
   /** Rows of the input. */
   readonly m: number;
@@ -447,6 +472,7 @@ export class SingularValueDecomposition {
     this.s = s;
     this.#u = wantU && r.u ? r.u.data.slice(0, m * k) : new Float64Array(m * k);
     this.#v = wantV && r.vt ? transposeData(r.vt) : new Float64Array(n * k);
+    if (wantU && wantV) mirrorSigns(this.#u, this.#v, m, n, k);
     this.#cls = resultClass(value);
     this.U = buildMatrix(this.#cls, m, k, this.#u);
     this.V = buildMatrix(this.#cls, n, k, this.#v);
