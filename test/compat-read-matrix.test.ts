@@ -20,7 +20,7 @@ function fake(rows: number, columns: number, entries?: (i: number, j: number) =>
   return {
     rows,
     columns,
-    get: vi.fn((i: number, j: number) => at(i, j)),
+    get: vi.fn((i: number, j: number) => at(i, j) as number),
     to1DArray: vi.fn(() => Array.from({ length: rows * columns }, (_, k) => at(Math.floor(k / columns), k % columns))),
   };
 }

@@ -13,7 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EffrankError } from '../src/core/errors.js';
 import { getLimits, setLimits } from '../src/linalg/backend.js';
 import { eigh, eighAsync, eigvalsh } from '../src/linalg/eigh.js';
-import { SMALL_EIGH_MAX_N, SMALL_SVD_MAX_N, SMALL_SVD_MAX_WORK, useSmallEigh, useSmallSvd } from '../src/linalg/small/route.js';
+import { SMALL_EIGH_MAX_N, SMALL_EIGVALSH_MAX_N, SMALL_SVDVALS_MAX_N, SMALL_SVD_MAX_N, SMALL_SVD_MAX_WORK, useSmallEigh, useSmallSvd } from '../src/linalg/small/route.js';
 import { svd, svdAsync, svdvals } from '../src/linalg/svd.js';
 import {
   type Dense,
@@ -104,8 +104,12 @@ describe('small-matrix path: routing', () => {
     expect(useSmallSvd(SMALL_SVD_MAX_N, SMALL_SVD_MAX_N)).toBe(true);
     expect(useSmallSvd(SMALL_SVD_MAX_N + 1, SMALL_SVD_MAX_N + 1)).toBe(false);
     expect(useSmallSvd(2000, 256)).toBe(false);
+    expect(useSmallSvd(SMALL_SVDVALS_MAX_N, SMALL_SVDVALS_MAX_N, 0)).toBe(true);
+    expect(useSmallSvd(SMALL_SVDVALS_MAX_N + 1, SMALL_SVDVALS_MAX_N + 1, 0)).toBe(false);
     expect(useSmallEigh(SMALL_EIGH_MAX_N)).toBe(true);
     expect(useSmallEigh(SMALL_EIGH_MAX_N + 1)).toBe(false);
+    expect(useSmallEigh(SMALL_EIGVALSH_MAX_N, false)).toBe(true);
+    expect(useSmallEigh(SMALL_EIGVALSH_MAX_N + 1, false)).toBe(false);
     withLapackForced(() => expect(useSmallSvd(3, 3)).toBe(false));
   });
 });
@@ -137,7 +141,7 @@ describe.skipIf(!HAS_NUMPY)('small-matrix SVD against numpy', () => {
       // Values only: the same values (bit for bit on the small path, whose rotations do not depend on the vectors).
       const values = svdvals(c.a);
       const full = svd(c.a).s;
-      if (useSmallSvd(c.m, c.n)) expect(values).toEqual(full);
+      if (useSmallSvd(c.m, c.n, 0) && useSmallSvd(c.m, c.n)) expect(values).toEqual(full);
       else values.forEach((v, i) => expect(Math.abs(v - full[i]!)).toBeLessThanOrEqual(1e-13 * full[0]! * c.n));
       checked++;
     });
@@ -269,7 +273,7 @@ describe.skipIf(!HAS_NUMPY)('small-matrix eigh against numpy', () => {
       expect(orthonormalityError(r.vectors!, 'cols')).toBeLessThanOrEqual(1e-13 * c.n);
       for (let j = 0; j < c.n; j++) expect(dominantEntry(r.vectors!.data, j, c.n, c.n)).toBeGreaterThan(0);
       const values = eigvalsh(c.a);
-      if (useSmallEigh(c.n)) expect(values).toEqual(r.values);
+      if (useSmallEigh(c.n, false) && useSmallEigh(c.n)) expect(values).toEqual(r.values);
       else values.forEach((v, i) => expect(Math.abs(v - r.values[i]!)).toBeLessThanOrEqual(1e-13 * scale * c.n));
     });
   });

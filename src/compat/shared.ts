@@ -47,7 +47,7 @@ export function denseSvd(a: Dense, vectors: 'none' | 'thin' | 'full'): DenseSvd 
   const { rows, cols } = a;
   const k = Math.min(rows, cols);
   const mode = MODES[vectors];
-  const small = useSmallSvd(rows, cols) ? jacobiSvd(a.data, rows, cols, mode, true) : undefined;
+  const small = useSmallSvd(rows, cols, mode) ? jacobiSvd(a.data, rows, cols, mode, true) : undefined;
   if (small) {
     const out: DenseSvd = { s: small.s as Float64Array, k };
     if (mode !== 0) {

@@ -47,7 +47,7 @@ export function eigh<A extends MatrixInput>(a: A, opts?: EighOptions): EighResul
   const m = square(a);
   const vectors = options.vectors ?? true;
   const check = options.check ?? false;
-  const small = useSmallEigh(m.rows) ? jacobiEigh(m.data, m.rows, Boolean(vectors), Boolean(check)) : undefined;
+  const small = useSmallEigh(m.rows, Boolean(vectors)) ? jacobiEigh(m.data, m.rows, Boolean(vectors), Boolean(check)) : undefined;
   const raw = small ?? callSync(() => binding.eigh(m.data, m.rows, vectors, check));
   return shapeResult(raw, m.rows);
 }
@@ -58,7 +58,7 @@ export async function eighAsync<A extends MatrixInput>(a: A, opts?: EighOptions)
   const vectors = options.vectors ?? true;
   const check = options.check ?? false;
   // Small matrices are done at the call (less than a thread hop).
-  const small = useSmallEigh(m.rows) ? jacobiEigh(m.data, m.rows, Boolean(vectors), Boolean(check)) : undefined;
+  const small = useSmallEigh(m.rows, Boolean(vectors)) ? jacobiEigh(m.data, m.rows, Boolean(vectors), Boolean(check)) : undefined;
   const raw = small ?? (await callAsync(() => binding.eighAsync(m.data, m.rows, vectors, check)));
   return shapeResult(raw, m.rows);
 }
