@@ -85,11 +85,13 @@ export function registerDemoCommand(program: Command): void {
     .description('train an MLP with TensorFlow.js, track the ε-rank of every hidden layer, and show the staircase');
   addTrainingOptions(cmd)
     .option('--out <dir>', 'where run.jsonl, report.html and staircase.svg go', 'effrank-demo')
-    .action(async (flags: TrainingFlags & { out: string }) => {
+    .option('--tensorboard <dir>', 'also write TensorBoard event files there (tensorboard --logdir <dir>)')
+    .action(async (flags: TrainingFlags & { out: string; tensorboard?: string }) => {
       const { tf, backend, note } = await loadTf(flags.backend);
       const out = resolve(flags.out);
       mkdirSync(out, { recursive: true });
-      const options = { ...runOptionsFrom(flags), log: join(out, 'run.jsonl') };
+      const tensorboard = flags.tensorboard === undefined ? undefined : resolve(flags.tensorboard);
+      const options = { ...runOptionsFrom(flags), log: join(out, 'run.jsonl'), tensorboard };
       console.log(`effrank demo: ${options.task}, MLP ${options.task === 'sin2d' ? 2 : 1}→${Array(options.depth).fill(options.width).join('→')}→1 (${options.activation}), ` +
         `${options.optimizer} lr ${options.lr}, ${options.points} grid points, ε = ${options.eps.join(', ')}`);
       console.log(`backend: ${backend} (${note})`);
@@ -106,5 +108,6 @@ export function registerDemoCommand(program: Command): void {
       writeFileSync(join(out, 'staircase.svg'), renderStaircaseSvg(result.records, { layer: result.lastLayer, eps: options.eps[0] }));
       console.log('');
       console.log(`wrote ${join(out, 'run.jsonl')}, ${join(out, 'report.html')} and ${join(out, 'staircase.svg')}`);
+      if (tensorboard) console.log(`TensorBoard events in ${tensorboard} (view with: tensorboard --logdir ${tensorboard})`);
     });
 }
