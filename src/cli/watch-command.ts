@@ -15,7 +15,7 @@ export interface WatchCommandOptions {
   title?: string;
 }
 
-function port(value: string): number {
+export function port(value: string): number {
   const n = Number(value);
   if (value.trim() === '' || !Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port number in [0, 65535] (0: any free port)');
   return n;
