@@ -276,3 +276,48 @@ describe('non-regular files are refused, never read', () => {
     }
   });
 });
+
+describe('corrupted containers never crash: a result or an EffrankError (property)', () => {
+  async function outcome(path: string, o: Parameters<typeof readFeatures>[1] = {}): Promise<string> {
+    try {
+      const f = await readFeatures(path, o);
+      return `ok ${f.rows}×${f.cols}`;
+    } catch (e) {
+      expect((e as { name?: string }).name, String(e)).toBe('EffrankError');
+      expect((e as Error).message.startsWith(path), (e as Error).message).toBe(true);
+      return 'error';
+    }
+  }
+
+  it('.safetensors with random bytes overwritten or cut', async () => {
+    const good = encodeSafetensors({ a: { dtype: 'F32', shape: [4, 3], bytes: f32(Array.from({ length: 12 }, (_, i) => i)) }, b: { dtype: 'BF16', shape: [2], bytes: new Uint8Array(4) } });
+    let k = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(fc.nat({ max: good.length - 1 }), fc.integer({ min: 0, max: 255 })), { maxLength: 6 }), fc.nat({ max: good.length }), async (edits, cut) => {
+        const bytes = good.slice(0, Math.max(cut, 1));
+        for (const [i, v] of edits) if (i < bytes.length) bytes[i] = v;
+        const path = at(`fuzz-${k++}.safetensors`);
+        writeFileSync(path, bytes);
+        expect(await outcome(path, { tensor: 'a' })).toMatch(/^(ok 4×3|error)$/);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('.npz (stored and deflated) with random bytes overwritten', async () => {
+    let k = 0;
+    for (const file of ['multi.npz', 'compressed.npz']) {
+      const good = readFileSync(at(file));
+      await fc.assert(
+        fc.asyncProperty(fc.array(fc.tuple(fc.nat({ max: good.length - 1 }), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 6 }), async (edits) => {
+          const bytes = Buffer.from(good);
+          for (const [i, v] of edits) bytes[i] = v;
+          const path = at(`fuzz-${k++}.npz`);
+          writeFileSync(path, bytes);
+          expect(await outcome(path, { key: 'a' })).toMatch(/^(ok 20×6|error)$/);
+        }),
+        { numRuns: 100 },
+      );
+    }
+  });
+});

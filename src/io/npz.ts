@@ -13,6 +13,7 @@
 import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
 
+import { EffrankError } from '../core/errors.js';
 import { MAX_ELEMENTS } from '../core/matrix.js';
 import { type BinaryLayout, bytesSource, fileError } from './binary.js';
 import { type NpyHeader, npyLayout } from './npy.js';
@@ -100,7 +101,8 @@ export async function npzLayout(path: string, key?: string): Promise<NpzLayout> 
     return { layout, key: chosen, compressed: entry.compressionMethod === 8, close };
   } catch (e) {
     close();
-    throw e;
+    // yauzl and zlib report a damaged archive as plain Errors.
+    throw e instanceof EffrankError ? e : fileError(path, `is a damaged .npz (zip) archive: ${(e as Error).message ?? String(e)}`);
   }
 }
 
