@@ -14,7 +14,10 @@ import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import fc from 'fast-check';
+
 import { LogTail } from '../src/cli/watch/log-tail.js';
+import { parseLog } from '../src/report/load-log.js';
 import { type WatchServer, startWatch } from '../src/cli/watch/server.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -212,6 +215,27 @@ describe('LogTail', () => {
     tail.poll();
     expect(tail.records).toEqual([JSON.parse(FIXTURE_LINES[5]!)]);
     expect(tail.lastArrival).toBeGreaterThan(0);
+  });
+
+  it('whatever the chunks the log is written in, ends with the records parseLog reads from the whole (property)', () => {
+    const text = FIXTURE_LINES.slice(0, 12).map((l) => `${l}\n`).join('');
+    const whole = parseLog(text);
+    let k = 0;
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer({ min: 1, max: text.length - 1 }), { maxLength: 8 }), (cuts) => {
+        const log = join(dir, `chunks${k++}.jsonl`);
+        writeFileSync(log, '');
+        const tail = new LogTail(log);
+        const bounds = [0, ...cuts.sort((a, b) => a - b), text.length];
+        for (let i = 1; i < bounds.length; i++) {
+          appendFileSync(log, text.slice(bounds[i - 1], bounds[i]));
+          tail.poll();
+          expect(tail.error).toBeNull();
+        }
+        expect(tail.records).toEqual(whole);
+      }),
+      { numRuns: 40 },
+    );
   });
 
   const fifo = join(dir, 'fifo.jsonl');

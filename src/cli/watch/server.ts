@@ -15,6 +15,8 @@ import { LogTail } from './log-tail.js';
 import { type LiveState, livePage, liveState } from './live-page.js';
 
 const MAX_CLIENTS = 32;
+/** A page that stops reading its stream is dropped once this much is queued for it (it reconnects and gets the latest). */
+const MAX_QUEUED_BYTES = 16 << 20;
 const HEARTBEAT_MS = 15_000;
 export const HOST = '127.0.0.1';
 
@@ -67,7 +69,10 @@ export async function startWatch(o: WatchOptions): Promise<WatchServer> {
       state = { ...state, error: (e as Error).message };
     }
     event = `event: update\ndata: ${JSON.stringify(state)}\n\n`;
-    for (const c of clients) c.write(event);
+    for (const c of clients) {
+      if (c.writableLength > MAX_QUEUED_BYTES) (c.destroy(), clients.delete(c));
+      else c.write(event);
+    }
   };
   refresh();
   const poller = setInterval(refresh, o.pollMs ?? 300);
