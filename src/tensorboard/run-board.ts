@@ -82,6 +82,8 @@ export class RunBoard {
       if (logs.length > 0) w.histogram(`log10_eigenvalues/${r.layer}`, logs, r.step);
     }
     this.#lastStep.set(r.layer, r);
+    // A record at a time, as the JSONL log does: TensorBoard shows the run while it trains.
+    w.flush();
   }
 
   /** Writes each layer's staircase summary at its last step, then flushes and closes the file. */

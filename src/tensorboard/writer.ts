@@ -7,9 +7,10 @@
  *   uint64 LE length · uint32 LE masked CRC-32C of those 8 bytes · data (an Event) · uint32 LE masked CRC-32C of data
  *
  * whose first Event carries file_version "brain.Event:2". Events are buffered
- * in memory and appended on flush() (also automatically once 64 KiB are
- * pending, and on close()); a record is always written whole, so a reader
- * never sees a torn one between flushes.
+ * in memory and appended on flush(), and automatically by the first write
+ * once 64 KiB are pending or 2 s have passed since the last flush (no timer
+ * keeps the process alive), and on close(). A record is always written
+ * whole, so a reader never sees a torn one between flushes.
  */
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -22,6 +23,7 @@ import { maskedCrc32c } from './crc32c.js';
 import { fileVersionEvent, histogramEvent, histogramOf, scalarEvent, textEvent } from './event.js';
 
 const AUTO_FLUSH_BYTES = 64 << 10;
+const AUTO_FLUSH_MS = 2000;
 
 export interface TensorBoardWriterOptions {
   /** Buckets of each histogram. Default 30. */
@@ -76,6 +78,7 @@ export class TensorBoardWriter {
   #fd: number | null;
   #pending: Uint8Array[] = [];
   #pendingBytes = 0;
+  #flushedAt = Date.now();
 
   constructor(logdir: string, options?: TensorBoardWriterOptions) {
     if (typeof logdir !== 'string' || logdir === '') throw invalidArgument(`TensorBoardWriter: logdir must be a directory path, got ${describe(logdir)}`);
@@ -132,6 +135,7 @@ export class TensorBoardWriter {
     const chunk = Buffer.concat(this.#pending);
     this.#pending = [];
     this.#pendingBytes = 0;
+    this.#flushedAt = Date.now();
     let done = 0;
     try {
       while (done < chunk.length) done += writeSync(fd, chunk, done, chunk.length - done);
@@ -162,7 +166,7 @@ export class TensorBoardWriter {
     const record = tfRecord(event);
     this.#pending.push(record);
     this.#pendingBytes += record.length;
-    if (this.#pendingBytes >= AUTO_FLUSH_BYTES) this.flush();
+    if (this.#pendingBytes >= AUTO_FLUSH_BYTES || Date.now() - this.#flushedAt >= AUTO_FLUSH_MS) this.flush();
     return this;
   }
 }
