@@ -83,6 +83,18 @@ describe('TensorBoardWriter', () => {
     for (const e of events) expect(e.wallTime).toBeGreaterThan(before - 1);
   });
 
+  it('buckets extreme finite values (±1e308, subnormals) without overflow in the bucket edges', () => {
+    const dir = freshDir();
+    const samples = [-1e308, 1e308, 0, 5e-324, -5e-324, 1.7e308];
+    new TensorBoardWriter(dir, { buckets: 4 }).histogram('x', samples, 0).close();
+    const histo = readEventFile(eventFiles(dir)[0]!)[1]!.values[0]!.histo!;
+    expect(histo).toMatchObject({ min: -1e308, max: 1.7e308, num: 6 });
+    expect(histo.bucketLimit.every(Number.isFinite)).toBe(true);
+    // Edges at −1e308 + k·(2.7e308/4): −3.25e307, 3.5e307, 1.025e308, 1.7e308.
+    expect(histo.bucket).toEqual([1, 3, 1, 1]);
+    expect(histo.sumSquares).toBe(Infinity);
+  });
+
   it('is read the same by python3-protobuf (a second, independent decoder)', () => {
     const dir = freshDir();
     const w = new TensorBoardWriter(dir);

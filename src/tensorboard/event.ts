@@ -70,7 +70,9 @@ export function histogramEvent(tag: string, h: Histogram, step: number, wallTime
 /**
  * Equal-width buckets over [min, max] of finite values (`buckets` of them;
  * one bucket when all values are equal). Throws on an empty or non-finite
- * input: the caller decides what to leave out.
+ * input: the caller decides what to leave out. `sum` and `sumSquares` are
+ * plain float64 sums: beyond |v| ≈ 1e154 the squares overflow to +∞, as
+ * TensorFlow's own would.
  */
 export function histogramOf(values: ArrayLike<number>, buckets = 30): Histogram {
   if (values.length === 0) throw new RangeError('histogram of no values');
@@ -87,12 +89,13 @@ export function histogramOf(values: ArrayLike<number>, buckets = 30): Histogram 
     sumSquares += v * v;
   }
   const k = max > min ? buckets : 1;
-  const width = (max - min) / k;
-  const bucketLimit = Array.from({ length: k }, (_, i) => (i === k - 1 ? max : min + (i + 1) * width));
+  // Halves throughout, so that max − min cannot overflow for values near ±1.8e308.
+  const halfWidth = (max / 2 - min / 2) / k;
+  const bucketLimit = Array.from({ length: k }, (_, i) => (i === k - 1 ? max : 2 * (min / 2 + (i + 1) * halfWidth)));
   const bucket = new Array<number>(k).fill(0);
   for (let i = 0; i < values.length; i++) {
     // (limit[i-1], limit[i]]: the minimum goes into the first bucket.
-    const at = width > 0 ? Math.ceil((values[i]! - min) / width) - 1 : 0;
+    const at = halfWidth > 0 ? Math.ceil((values[i]! / 2 - min / 2) / halfWidth) - 1 : 0;
     bucket[Math.min(k - 1, Math.max(0, at))]!++;
   }
   return { min, max, num: values.length, sum, sumSquares, bucketLimit, bucket };
