@@ -53,6 +53,8 @@ export interface RankTrackerOptions {
   atStart?: boolean;
   /** Store the eigenvalues (descending) in each record, for spectrum plots. Default true. */
   spectrum?: boolean;
+  /** A TensorBoard logdir: each record's values as scalars (see src/tensorboard/run-board.ts), the staircase as text on flush(). */
+  tensorboard?: string;
 }
 
 export interface RankRecord {
@@ -112,6 +114,7 @@ export interface ResolvedOptions {
   probeChunk: number;
   atStart: boolean;
   spectrum: boolean;
+  tensorboard: string | undefined;
 }
 
 function positiveInteger(v: unknown, what: string): number {
@@ -204,6 +207,7 @@ export function resolveOptions(o: RankTrackerOptions): ResolvedOptions {
     if (f !== undefined && typeof f !== 'function') throw invalidArgument(`${name} must be a function`);
   }
   if (o.log !== undefined && (typeof o.log !== 'string' || o.log === '')) throw invalidArgument('log must be a file path');
+  if (o.tensorboard !== undefined && (typeof o.tensorboard !== 'string' || o.tensorboard === '')) throw invalidArgument('tensorboard must be a directory path');
   return {
     tf,
     model,
@@ -225,5 +229,6 @@ export function resolveOptions(o: RankTrackerOptions): ResolvedOptions {
     probeChunk: o.probeChunk === undefined ? N : positiveInteger(o.probeChunk, 'probeChunk'),
     atStart: o.atStart ?? true,
     spectrum: o.spectrum ?? true,
+    tensorboard: o.tensorboard,
   };
 }

@@ -7,6 +7,7 @@
 import { fromNativeError, invalidArgument } from '../core/errors.js';
 import { type Staircase, type StaircaseOptions, detectStaircase } from '../analysis/staircase.js';
 import { FeatureExtractor, wantsDeviceGram } from './extract.js';
+import { RunBoard } from '../tensorboard/run-board.js';
 import { JsonlLog } from './jsonl.js';
 import { measureLayer } from './measure.js';
 import { type RankRecord, type RankTrackerOptions, type ResolvedOptions, resolveOptions } from './options.js';
@@ -38,6 +39,7 @@ export class RankTracker {
   readonly #o: ResolvedOptions;
   readonly #extractor: FeatureExtractor;
   readonly #log: JsonlLog | null;
+  readonly #board: RunBoard | null;
   #device: boolean[];
   #inFlight = new Set<Promise<unknown>>();
   #delivery: Promise<void> = Promise.resolve();
@@ -54,6 +56,7 @@ export class RankTracker {
     this.#extractor = new FeatureExtractor(this.#o);
     this.#device = this.#o.layers.map(() => wantsDeviceGram(this.#o));
     this.#log = this.#o.log ? new JsonlLog(this.#o.log) : null;
+    this.#board = this.#o.tensorboard ? new RunBoard(this.#o.tensorboard) : null;
   }
 
   /** The layers tracked, by name. */
@@ -125,6 +128,7 @@ export class RankTracker {
   async flush(): Promise<void> {
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
     await this.#delivery;
+    if (this.#board) this.#guard('tensorboard', () => this.#board!.summarize(this.staircase()));
   }
 
   /** The staircase of each tracked layer and ε: result[layer][String(ε)]. */
@@ -194,12 +198,21 @@ export class RankTracker {
     const ordered: RankRecord = { step, epoch, ...(batch === undefined ? {} : { batch }), loss, ...rest };
     this.records.push(ordered);
     this.#log?.write(ordered);
+    if (this.#board) this.#guard('tensorboard', () => this.#board!.record(ordered));
     if (this.#o.onRecord) {
       try {
         this.#o.onRecord(ordered);
       } catch (e) {
         this.#report('onRecord', e);
       }
+    }
+  }
+
+  #guard(source: string, write: () => void): void {
+    try {
+      write();
+    } catch (e) {
+      this.#report(source, e);
     }
   }
 
