@@ -8,6 +8,8 @@ export type EffrankErrorCode =
   | 'ERR_NON_FINITE'
   | 'ERR_NO_CONVERGENCE'
   | 'ERR_OUT_OF_MEMORY'
+  | 'ERR_IO'
+  | 'ERR_LOG_IN_USE'
   | 'ERR_INTERNAL';
 
 export const ERROR_CODES: readonly EffrankErrorCode[] = [
@@ -16,6 +18,8 @@ export const ERROR_CODES: readonly EffrankErrorCode[] = [
   'ERR_NON_FINITE',
   'ERR_NO_CONVERGENCE',
   'ERR_OUT_OF_MEMORY',
+  'ERR_IO',
+  'ERR_LOG_IN_USE',
   'ERR_INTERNAL',
 ];
 

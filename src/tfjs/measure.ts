@@ -17,7 +17,7 @@ export type LayerMeasures = Omit<RankRecord, 'step' | 'epoch' | 'batch' | 'loss'
 /** Ascending eigenvalues of the float64 Gram of host-side activations: one native job when unchunked. */
 async function hostEigenvalues(lf: LayerFeatures, o: ResolvedOptions): Promise<ArrayLike<number>> {
   if (lf.features) {
-    return gramEigenvaluesAsync({ data: lf.features, rows: lf.N, cols: lf.n }, { weights: o.weights, scale: o.scale, center: o.center });
+    return gramEigenvaluesAsync({ data: lf.features, rows: lf.N, cols: lf.n }, { weights: lf.weights, scale: o.scale, center: o.center });
   }
   const acc = lf.accumulator!;
   const g = (o.center ? acc.centeredGram() : acc.gram()).data;
@@ -36,7 +36,7 @@ export async function measureLayer(lf: LayerFeatures, o: ResolvedOptions): Promi
   const thresholds = o.relative ? o.eps.map((e) => e * lambdaMax) : o.eps;
   let resolved = Math.min(...thresholds) >= resolution * lambdaMax;
   if (!resolved && lf.features) {
-    const input = transformRows({ data: lf.features, rows: lf.N, cols: lf.n }, o.weights, { center: o.center, rootWeights: true });
+    const input = transformRows({ data: lf.features, rows: lf.N, cols: lf.n }, lf.weights, { center: o.center, rootWeights: true });
     const sigma = await svdvalsAsync(input);
     lambda = new Float64Array(lf.n);
     for (let i = 0; i < sigma.length; i++) lambda[i] = o.scale * sigma[i]! * sigma[i]!;
@@ -57,6 +57,7 @@ export async function measureLayer(lf: LayerFeatures, o: ResolvedOptions): Promi
     layer: lf.layer,
     n: lf.n,
     N: lf.N,
+    features: lf.mode,
     epsRank: Object.fromEntries(o.eps.map((e, i) => [String(e), counts[i]!])),
     lambdaMax: m.lambdaMax,
     method,
