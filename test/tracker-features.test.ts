@@ -135,4 +135,23 @@ describe("features: 'flatten' | 'channels' | 'pool' on a small CNN", () => {
     x.dispose();
     model.dispose();
   }, 60_000);
+
+  it('observeFeatures reads [N, H, W, C] activations in each layer\'s mode, as observe() does', async () => {
+    const { x, model, w } = cnn();
+    const sub = tf.model({ inputs: model.inputs, outputs: model.getLayer('c1').output as tf.SymbolicTensor });
+    const act = sub.predict(x) as tf.Tensor;
+    for (const features of ['flatten', 'channels', 'pool'] as const) {
+      const fromModel = new RankTracker({ tf, model, probe: x, layers: ['c1'], features, eps: EPS, weights: w });
+      const fromLoop = new RankTracker({ tf, model, probe: x, layers: ['c1'], features, eps: EPS, weights: w });
+      await fromModel.observe({ step: 1 });
+      await fromLoop.observeFeatures({ step: 1, features: { c1: act } });
+      await Promise.all([fromModel.close(), fromLoop.close()]);
+      const [a, b] = [fromModel.records[0]!, fromLoop.records[0]!];
+      expect([b.N, b.n, b.features, b.epsRank]).toEqual([a.N, a.n, a.features, a.epsRank]);
+      expect(b.lambdaMax).toBeCloseTo(a.lambdaMax, 5);
+    }
+    act.dispose();
+    x.dispose();
+    model.dispose();
+  }, 60_000);
 });

@@ -158,6 +158,31 @@ function rowWeights(weights: Float64Array | undefined, r0: number, rows: number,
   return out;
 }
 
+/**
+ * Activations a custom loop already downloaded ([N, …positions, C], row-major)
+ * as the feature rows of `mode`, on the host: the same matrices as
+ * toFeatureMatrix gives on the device.
+ */
+export function hostFeatures(layer: string, data: Float32Array, shape: readonly number[], mode: FeatureMode, weights: Float64Array | undefined): LayerFeatures {
+  const [rows, ...rest] = shape as [number, ...number[]];
+  const n = rest.reduce((a, b) => a * b, 1);
+  if (rest.length <= 1 || mode === 'flatten') return { layer, N: rows, n, mode, weights, features: data };
+  const channels = rest[rest.length - 1]!;
+  const positions = n / channels;
+  if (mode === 'channels') return { layer, N: rows * positions, n: channels, mode, weights: rowWeights(weights, 0, rows, positions), features: data };
+  const pooled = new Float64Array(rows * channels);
+  for (let i = 0; i < rows; i++) {
+    for (let p = 0; p < positions; p++) {
+      const base = (i * positions + p) * channels;
+      for (let c = 0; c < channels; c++) pooled[i * channels + c]! += data[base + c]!;
+    }
+  }
+  // Summed in float64, stored as the float32 activations are.
+  const features = new Float32Array(rows * channels);
+  for (let k = 0; k < features.length; k++) features[k] = pooled[k]! / positions;
+  return { layer, N: rows, n: channels, mode, weights, features };
+}
+
 /** Centres (G − s·sᵀ/Σw) and scales the summed device Gram, in float64 on the host. */
 function finishDeviceGram(g: Float64Array, s: Float64Array, n: number, o: ResolvedOptions): void {
   const total = o.weights ? o.weights.reduce((a, b) => a + b, 0) : o.probe.shape[0]!;

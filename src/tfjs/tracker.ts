@@ -6,7 +6,7 @@
  */
 import { fromNativeError, invalidArgument } from '../core/errors.js';
 import { type Staircase, type StaircaseOptions, detectStaircase } from '../analysis/staircase.js';
-import { FeatureExtractor, type LayerFeatures, wantsDeviceGram } from './extract.js';
+import { FeatureExtractor, type LayerFeatures, hostFeatures, wantsDeviceGram } from './extract.js';
 import { JsonlLog } from './jsonl.js';
 import { measureLayer } from './measure.js';
 import { type RankRecord, type RankTrackerOptions, type ResolvedOptions, resolveOptions } from './options.js';
@@ -149,7 +149,7 @@ export class RankTracker {
 
   /**
    * For loops that already hold the activations: `features` maps tracked layer
-   * names to [N, n] tensors (not disposed here). Subject to `queue` like every
+   * names to [N, …] tensors (not disposed here), read in each layer's feature mode. Subject to `queue` like every
    * measurement: with a full queue it is skipped ('skip', counted in the next
    * record's `skipped`) or waits ('wait') before reading the tensors.
    */
@@ -163,6 +163,7 @@ export class RankTracker {
       if (!t || !Array.isArray(t.shape) || typeof t.data !== 'function') throw invalidArgument(`features has no tensor for layer '${name}'`);
       const [rows, ...rest] = t.shape;
       if (rows !== N) throw invalidArgument(`features['${name}'] has ${rows} rows, the probe ${N}`);
+      if (rest.some((d) => !Number.isSafeInteger(d) || d < 1)) throw invalidArgument(`features['${name}'] has shape [${t.shape.join(', ')}]`);
       return { rows: rows!, n: rest.reduce((a, b) => a * b, 1) };
     });
     const release = await this.#admit(false);
@@ -171,10 +172,11 @@ export class RankTracker {
     let layers: LayerFeatures[];
     try {
       layers = await Promise.all(
-        names.map(async (name, i) => ({
-          layer: name, N: shapes[i]!.rows, n: shapes[i]!.n, mode: 'flatten' as const,
-          weights: this.#o.weights, features: Float32Array.from(await given[name]!.data()),
-        })),
+        names.map(async (name, i) => {
+          const data = Float32Array.from(await given[name]!.data());
+          if (data.length !== shapes[i]!.rows * shapes[i]!.n) throw invalidArgument(`features['${name}'] holds ${data.length} values, its shape says ${shapes[i]!.rows * shapes[i]!.n}`);
+          return hostFeatures(name, data, given[name]!.shape, this.#o.layerFeatures[i]!, this.#o.weights);
+        }),
       );
     } catch (e) {
       release();

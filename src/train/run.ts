@@ -76,15 +76,18 @@ export async function trainTracked(tf: Tf, backend: BackendName, o: RunOptions):
       o.onEpoch?.(epoch + 1, loss, last);
     },
   });
-  await model.fit(x, y, {
-    epochs: o.epochs,
-    batchSize: task.N,
-    shuffle: false,
-    verbose: 0,
-    yieldEvery: 'never',
-    callbacks: [tracker.callback(), progress],
-  });
-  await tracker.close();
+  try {
+    await model.fit(x, y, {
+      epochs: o.epochs,
+      batchSize: task.N,
+      shuffle: false,
+      verbose: 0,
+      yieldEvery: 'never',
+      callbacks: [tracker.callback(), progress],
+    });
+  } finally {
+    await tracker.close(); // frees the log path even if fit fails
+  }
   const seconds = (performance.now() - started) / 1000;
   const result: RunResult = {
     options: o,
