@@ -169,24 +169,72 @@ void EigvalshBatchedOp::run() {
 
 Napi::Value EigvalshBatchedOp::result(Napi::Env env) const { return out.toJs(env); }
 
-GramEigenvaluesOp::GramEigenvaluesOp(const Napi::CallbackInfo& info)
-    : a(Input::from(info[0], "data")),
-      weights(Input::fromOptional(info[3], "weights")),
-      m(toIndex(info[1], "rows")),
-      n(toIndex(info[2], "cols")),
-      scale(toDouble(info[4], "scale")),
-      center(toBool(info[5])) {
-  checkLength(a, {m, n}, "gramEigenvalues");
-  checkWeights(weights, m);
-  out = Output(DType::Float64, static_cast<std::size_t>(n));
+namespace {
+
+void checkThresholds(const Input& t) {
+  if (t.empty()) return;
+  if (t.dtype() != DType::Float64) throw Error(Code::InvalidArgument, "thresholds must be a Float64Array");
+  const double* x = t.as<double>();
+  for (std::size_t i = 0; i < t.length(); ++i) {
+    if (!std::isfinite(x[i])) throw Error(Code::InvalidArgument, "thresholds must be finite");
+  }
 }
 
-void GramEigenvaluesOp::run() {
-  const double* w = weights.empty() ? nullptr : weights.as<double>();
+}  // namespace
+
+SpectrumOp::SpectrumOp(const Napi::CallbackInfo& info, bool gramInput) : ofGram(gramInput) {
+  a = Input::from(info[0], "data");
+  if (ofGram) {
+    n = m = toIndex(info[1], "n");
+    checkLength(a, {n, n}, "gramSpectrum");
+    if (a.dtype() != DType::Float64) throw Error(Code::InvalidArgument, "gramSpectrum: the Gram must be a Float64Array");
+    thresholds = Input::fromOptional(info[2], "thresholds");
+    req.inertiaResolution = toDouble(info[3], "inertiaResolution");
+    req.maxThreads = static_cast<int>(std::max(0.0, std::min(1024.0, toDouble(info[4], "maxThreads"))));
+  } else {
+    m = toIndex(info[1], "rows");
+    n = toIndex(info[2], "cols");
+    checkLength(a, {m, n}, "spectrum");
+    weights = Input::fromOptional(info[3], "weights");
+    checkWeights(weights, m);
+    req.scale = toDouble(info[4], "scale");
+    req.center = toBool(info[5]);
+    const double side = toDouble(info[6], "side");
+    req.side = side == 1 ? SpectrumSide::Dual : side == 2 ? SpectrumSide::Svd : SpectrumSide::Primal;
+    req.float64 = toBool(info[7]);
+    thresholds = Input::fromOptional(info[8], "thresholds");
+    req.inertiaResolution = toDouble(info[9], "inertiaResolution");
+    req.maxThreads = static_cast<int>(std::max(0.0, std::min(1024.0, toDouble(info[10], "maxThreads"))));
+  }
+  checkThresholds(thresholds);
+  req.thresholdCount = static_cast<Index>(thresholds.length());
+  values = Output(DType::Float64, static_cast<std::size_t>(ofGram ? n : spectrumDimension(m, n, req.side)));
+  counts = Output(DType::Float64, thresholds.length());
+}
+
+void SpectrumOp::run() {
+  // Pointers are read here, not at parse time: async calls own() their inputs in between.
+  req.weights = weights.empty() ? nullptr : weights.as<double>();
+  req.thresholds = thresholds.empty() ? nullptr : thresholds.as<double>();
+  if (ofGram) {
+    res = gramSpectrum(a.as<double>(), n, req, values.as<double>(), counts.as<double>());
+    return;
+  }
   dispatch(a.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    gramEigenvalues<T>(a.as<T>(), m, n, w, scale, center, out.as<double>());
+    res = featureSpectrum<T>(a.as<T>(), m, n, req, values.as<double>(), counts.as<double>());
   });
+}
+
+Napi::Value SpectrumOp::result(Napi::Env env) const {
+  Napi::Object r = Napi::Object::New(env);
+  r.Set("values", res.counted || res.unresolved ? env.Null() : values.toJs(env));
+  r.Set("counts", res.counted ? counts.toJs(env) : env.Null());
+  r.Set("unresolved", Napi::Boolean::New(env, res.unresolved));
+  r.Set("lower", Napi::Number::New(env, res.lower));
+  r.Set("upper", Napi::Number::New(env, res.upper));
+  r.Set("float64", Napi::Boolean::New(env, res.gramFloat64));
+  return r;
 }
 
 }  // namespace effrank::binding

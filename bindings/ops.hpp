@@ -103,22 +103,35 @@ struct EigvalshBatchedOp {
   Napi::Value result(Napi::Env env) const;
 };
 
-// gramEigenvalues(data, rows, cols, weights | null, scale, center) -> Float64Array (ascending)
-struct GramEigenvaluesOp {
-  Input a, weights;
+// spectrum(data, rows, cols, weights | null, scale, center, side 0|1|2, float64,
+//          thresholds | null, inertiaResolution, maxThreads)
+//   -> { values: Float64Array | null (descending), counts: Float64Array | null, unresolved, lower, upper, float64 }
+// gramSpectrum(gram, n, thresholds | null, inertiaResolution, maxThreads) -> the same.
+// See native/linalg.hpp (the spectrum engine) for what each field means.
+struct SpectrumOp {
+  Input a, weights, thresholds;
   Index m = 0, n = 0;
-  double scale = 1;
-  bool center = false;
-  Output out;
+  bool ofGram = false;
+  SpectrumRequest req;
+  SpectrumResult res;
+  Output values, counts;
 
-  explicit GramEigenvaluesOp(const Napi::CallbackInfo& info);
-  std::vector<Output*> outputs() { return {&out}; }
+  SpectrumOp(const Napi::CallbackInfo& info, bool ofGram);
+  std::vector<Output*> outputs() { return {&values, &counts}; }
   void own() {
     a.own();
     weights.own();
+    thresholds.own();
   }
   void run();
-  Napi::Value result(Napi::Env env) const { return out.toJs(env); }
+  Napi::Value result(Napi::Env env) const;
+};
+
+struct FeatureSpectrumOp : SpectrumOp {
+  explicit FeatureSpectrumOp(const Napi::CallbackInfo& info) : SpectrumOp(info, false) {}
+};
+struct GramSpectrumOp : SpectrumOp {
+  explicit GramSpectrumOp(const Napi::CallbackInfo& info) : SpectrumOp(info, true) {}
 };
 
 }  // namespace effrank::binding

@@ -46,10 +46,12 @@ void gemmColsLower(const Acc* x, const Acc* y, Index k, Index n, Acc alpha, bool
   }
 }
 
+// mean (may be null) is subtracted from every row as it is converted, so a
+// centred Gram needs no centred copy of the features.
 template <class T, class Acc>
-void colsGram(const T* a, Index m, Index n, const double* w, double scale, Acc* g) {
+void colsGram(const T* a, Index m, Index n, const double* w, const double* mean, double scale, Acc* g) {
   const Acc alpha = static_cast<Acc>(scale);
-  if (!w && std::is_same<T, Acc>::value) {
+  if (!w && !mean && std::is_same<T, Acc>::value) {
     syrkCols(reinterpret_cast<const Acc*>(a), m, n, alpha, true, g);
   } else {
     const Index rowsPerChunk = std::max<Index>(1, static_cast<Index>(kChunkElements / static_cast<std::size_t>(n)));
@@ -62,7 +64,11 @@ void colsGram(const T* a, Index m, Index n, const double* w, double scale, Acc* 
       for (Index r = 0; r < k; ++r) {
         const T* row = a + (r0 + r) * n;
         Acc* out = raw.data() + r * n;
-        for (Index j = 0; j < n; ++j) out[j] = static_cast<Acc>(row[j]);
+        if (mean) {
+          for (Index j = 0; j < n; ++j) out[j] = static_cast<Acc>(static_cast<double>(row[j]) - mean[j]);
+        } else {
+          for (Index j = 0; j < n; ++j) out[j] = static_cast<Acc>(row[j]);
+        }
         if (w) {
           const Acc wr = static_cast<Acc>(w[r0 + r]);
           Acc* wout = weighted.data() + r * n;
@@ -119,11 +125,34 @@ void gram(const T* a, Index m, Index n, GramSide side, const double* weights, do
   checkFinite(a, static_cast<std::size_t>(m * n), "gram input");
   ComputeScope scope(threadsFor(static_cast<double>(m) * n * outDim));
   if (side == GramSide::Cols) {
-    colsGram<T, Acc>(a, m, n, weights, scale, out);
+    colsGram<T, Acc>(a, m, n, weights, nullptr, scale, out);
   } else {
     rowsGram<T, Acc>(a, m, n, weights, scale, out);
   }
 }
+
+template <class T, class Acc>
+void centeredColsGram(const T* a, Index m, Index n, const double* weights, const double* mean, double scale, Acc* out) {
+  detail::checkShape(m, n, "gram");
+  detail::checkShape(n, n, "gram output");
+  ComputeScope scope(threadsFor(static_cast<double>(m) * n * n));
+  colsGram<T, Acc>(a, m, n, weights, mean, scale, out);
+}
+
+template <class T, class Acc>
+void rowsGramUnweighted(const T* a, Index m, Index n, double scale, Acc* out) {
+  detail::checkShape(m, n, "gram");
+  detail::checkShape(m, m, "gram output");
+  ComputeScope scope(threadsFor(static_cast<double>(m) * n * m));
+  rowsGram<T, Acc>(a, m, n, nullptr, scale, out);
+}
+
+template void centeredColsGram<float, float>(const float*, Index, Index, const double*, const double*, double, float*);
+template void centeredColsGram<float, double>(const float*, Index, Index, const double*, const double*, double, double*);
+template void centeredColsGram<double, double>(const double*, Index, Index, const double*, const double*, double, double*);
+template void rowsGramUnweighted<float, float>(const float*, Index, Index, double, float*);
+template void rowsGramUnweighted<float, double>(const float*, Index, Index, double, double*);
+template void rowsGramUnweighted<double, double>(const double*, Index, Index, double, double*);
 
 template void gram<float, float>(const float*, Index, Index, GramSide, const double*, double, float*);
 template void gram<float, double>(const float*, Index, Index, GramSide, const double*, double, double*);

@@ -63,10 +63,68 @@ void eigvalshBatched(const T* data, Index count, Index n, T* out);
 
 namespace effrank {
 
-// Eigenvalues (ascending, float64) of M = scale·(A − 1μᵀ)ᵀ·diag(w)·(A − 1μᵀ),
-// μ the weighted column mean when `center`, else 0: one job for the common
-// "features → spectrum" path. The Gram is accumulated in float64.
+// Gram pieces the spectrum engine builds on (each takes the compute lock):
+// scale·(A − 1μᵀ)ᵀ·diag(w)·(A − 1μᵀ) with mean μ (may be null), n×n; and the
+// unweighted m×m scale·A·Aᵀ.
+template <class T, class Acc>
+void centeredColsGram(const T* a, Index m, Index n, const double* weights, const double* mean, double scale, Acc* out);
+template <class T, class Acc>
+void rowsGramUnweighted(const T* a, Index m, Index n, double scale, Acc* out);
+
+// ---- The spectrum engine: features -> M -> eigenvalues or counts. ----
+//
+// M = scale·(Φ − 1μᵀ)ᵀ·diag(w)·(Φ − 1μᵀ), Φ the m×n features (m sample points,
+// n neurons), μ the weighted column mean when centring, else 0.
+//
+// Routes (chosen by the caller, src/spectrum/route.ts):
+//  - Primal: the n×n Gram M itself.
+//  - Dual: the m×m kernel K = scale·Φ̃·Φ̃ᵀ with Φ̃ = diag(√w)(Φ − 1μᵀ), whose
+//    non-zero eigenvalues are those of M (the other n − m are zero). Cheaper
+//    whenever m < n.
+//  - Svd: λ = scale·σ² from the singular values of Φ̃, never squaring the
+//    condition number.
+// A Gram or kernel is formed in the features' dtype or, with `float64`, in
+// float64 from float32 features. Then, when thresholds are given and the
+// smallest is ≥ inertiaResolution·(upper bound on λ_max), the eigenvalues
+// above each threshold are counted by inertia (?sytrf); otherwise all
+// eigenvalues are computed.
+enum class SpectrumSide { Primal, Dual, Svd };
+
+struct SpectrumRequest {
+  const double* weights = nullptr;  // m entries, or null
+  double scale = 1;
+  bool center = false;
+  SpectrumSide side = SpectrumSide::Primal;
+  bool float64 = false;             // form the Gram in float64 (float32 features only)
+  const double* thresholds = nullptr;
+  Index thresholdCount = 0;
+  double inertiaResolution = 0;
+  int maxThreads = 0;               // cap on BLAS threads for this job (0: no cap)
+};
+
+struct SpectrumResult {
+  bool counted = false;   // true: counts were filled (by inertia), values were not
+  bool unresolved = false;  // true: the smallest threshold is below inertiaResolution·λ_max for sure; nothing computed
+  double lower = 0;       // max diagonal entry ≤ λ_max
+  double upper = 0;       // λ_max ≤ min(trace, ‖M‖_F, max row sum)
+  bool gramFloat64 = false;
+};
+
+// Dimension of the matrix whose eigenvalues a request computes (values' length).
+Index spectrumDimension(Index m, Index n, SpectrumSide side);
+
+// values: descending, spectrumDimension() entries (unless counted); counts:
+// thresholdCount entries.
 template <class T>
-void gramEigenvalues(const T* a, Index m, Index n, const double* weights, double scale, bool center, double* out);
+SpectrumResult featureSpectrum(const T* a, Index m, Index n, const SpectrumRequest& req, double* values, double* counts);
+
+// The same decision on a Gram the caller already has (n×n, float64, lower triangle read).
+SpectrumResult gramSpectrum(const double* g, Index n, const SpectrumRequest& req, double* values, double* counts);
+
+// The weighted column mean of the m×n features in float64, by the corrected
+// two-pass formula μ = μ₀ + Σw(φ − μ₀)/Σw (μ₀ the plain weighted mean): the
+// second pass removes the first's rounding, as a centred sum would.
+template <class T>
+void weightedColumnMean(const T* a, Index m, Index n, const double* weights, double* mean);
 
 }  // namespace effrank

@@ -55,10 +55,18 @@ BackendInfo backendInfo() {
   return info;
 }
 
+namespace {
+thread_local int threadCap = 0;  // 0: no cap (see ThreadCap)
+}  // namespace
+
 int threadsFor(double flops) {
   constexpr double kParallelAbove = 5e7;
-  return flops < kParallelAbove ? 1 : numThreads();
+  const int n = flops < kParallelAbove ? 1 : numThreads();
+  return threadCap > 0 ? std::min(n, threadCap) : n;
 }
+
+ThreadCap::ThreadCap(int cap) : previous_(threadCap) { threadCap = cap; }
+ThreadCap::~ThreadCap() { threadCap = previous_; }
 
 ComputeScope::ComputeScope(int blasThreads) : lock_(computeMutex()) {
   if (openblas_get_num_threads() != blasThreads) openblas_set_num_threads(blasThreads);

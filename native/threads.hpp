@@ -30,6 +30,20 @@ BackendInfo backendInfo();
 // cores, turned a 1 ms job into 10–150 ms).
 int threadsFor(double flops);
 
+// Caps threadsFor() on the calling thread for its lifetime (0 = no cap): a
+// job that runs beside a busy JS thread (a tracker measurement during
+// training) leaves that thread its core.
+class ThreadCap {
+ public:
+  explicit ThreadCap(int cap);
+  ~ThreadCap();
+  ThreadCap(const ThreadCap&) = delete;
+  ThreadCap& operator=(const ThreadCap&) = delete;
+
+ private:
+  int previous_;
+};
+
 // Holds the compute lock and sets the BLAS thread count for its lifetime.
 class ComputeScope {
  public:

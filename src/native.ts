@@ -33,6 +33,21 @@ interface EighRaw {
   vectors?: FloatArray;
 }
 
+/** One spectrum-engine job's answer (see native/linalg.hpp). */
+export interface NativeSpectrum {
+  /** Eigenvalues, descending, of the matrix the route formed; null when counted or unresolved. */
+  values: Float64Array | null;
+  /** One count per threshold, when every threshold was resolved and counted by inertia. */
+  counts: Float64Array | null;
+  /** The smallest threshold lies below the resolution for sure: nothing was computed. */
+  unresolved: boolean;
+  /** Bounds on λ_max of the formed matrix. */
+  lower: number;
+  upper: number;
+  /** The Gram (or SVD) was computed in float64. */
+  float64: boolean;
+}
+
 /** The addon's exports (see bindings/addon.cpp). Shapes are validated again natively. */
 export interface Binding {
   svd(data: FloatArray, rows: number, cols: number, mode: 0 | 1 | 2): SvdRaw;
@@ -53,10 +68,18 @@ export interface Binding {
   svdvalsBatchedAsync(data: FloatArray, count: number, rows: number, cols: number): Promise<FloatArray>;
   eigvalshBatched(data: FloatArray, count: number, n: number): FloatArray;
   eigvalshBatchedAsync(data: FloatArray, count: number, n: number): Promise<FloatArray>;
-  gramEigenvalues(data: FloatArray, rows: number, cols: number, weights: Float64Array | null, scale: number, center: boolean): Float64Array;
-  gramEigenvaluesAsync(
+  spectrum(
     data: FloatArray, rows: number, cols: number, weights: Float64Array | null, scale: number, center: boolean,
-  ): Promise<Float64Array>;
+    side: 0 | 1 | 2, float64: boolean, thresholds: Float64Array | null, inertiaResolution: number, maxThreads: number,
+  ): NativeSpectrum;
+  spectrumAsync(
+    data: FloatArray, rows: number, cols: number, weights: Float64Array | null, scale: number, center: boolean,
+    side: 0 | 1 | 2, float64: boolean, thresholds: Float64Array | null, inertiaResolution: number, maxThreads: number,
+  ): Promise<NativeSpectrum>;
+  gramSpectrum(gram: Float64Array, n: number, thresholds: Float64Array | null, inertiaResolution: number, maxThreads: number): NativeSpectrum;
+  gramSpectrumAsync(
+    gram: Float64Array, n: number, thresholds: Float64Array | null, inertiaResolution: number, maxThreads: number,
+  ): Promise<NativeSpectrum>;
   setNumThreads(n: number): number;
   getNumThreads(): number;
   setMaxElements(n: number): void;

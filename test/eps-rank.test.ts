@@ -172,26 +172,42 @@ describe("'auto' does not trust the Gram below its resolution", () => {
   const expected = lambda.filter((l) => l > 1e-9).length; // 10
   const opts = { weights: w, scale };
 
-  it('float32, ε = 1e-9·λ_max relative → svd and the right count', () => {
+  it('float32, ε = 1e-9·λ_max relative → a float64 Gram (it resolves 2.2e-14·λ_max) and the right count', () => {
     expect(expected).toBe(10);
     const d = epsRankDetailed(phi, { ...opts, eps: 1e-9, relative: true });
-    expect(d.method).toBe('svd');
+    expect(d.method).toBe('eigen');
+    expect(d.dtype).toBe('float64');
     expect(d.counts).toEqual([expected]);
-    expect(d.dtype).toBe('float32');
     expect(relErr(d.lambdaMax!, 1)).toBeLessThan(1e-5);
   });
 
-  it('float32, ε = 1e-9·λ_max absolute (single) → svd and the right count', () => {
+  it('float32, ε = 1e-9·λ_max absolute (single) → inertia on a float64 Gram and the right count', () => {
     const d = epsRankDetailed(phi, { ...opts, eps: 1e-9 });
-    expect(d.method).toBe('svd');
+    expect(d.method).toBe('inertia');
+    expect(d.dtype).toBe('float64');
     expect(d.counts).toEqual([expected]);
   });
 
-  it('float32, several ε one of which is tiny → svd, all counts right', () => {
+  it('float32, several ε one of which is tiny → float64 eigenvalues, all counts right', () => {
     const eps = [3e-1, 3e-4, 1e-9];
     const d = epsRankDetailed(phi, { ...opts, eps });
-    expect(d.method).toBe('svd');
+    expect(d.method).toBe('eigen');
+    expect(d.dtype).toBe('float64');
     expect(d.counts).toEqual(eps.map((e) => lambda.filter((l) => l > e).length));
+  });
+
+  it('float32, ε below what even a float64 Gram resolves → svd in float32', () => {
+    const d = epsRankDetailed(phi, { ...opts, eps: 1e-15, relative: true });
+    expect(d.method).toBe('svd');
+    expect(d.dtype).toBe('float32');
+    expect(d.side).toBe('svd');
+  });
+
+  it('float32 with a large ε stays on a float32 Gram', () => {
+    const d = epsRankDetailed(phi, { ...opts, eps: [0.5, 0.05] });
+    expect(d.method).toBe('eigen');
+    expect(d.dtype).toBe('float32');
+    expect(d.counts).toEqual([0.5, 0.05].map((e) => lambda.filter((l) => l > e).length));
   });
 
   it('float64 features resolve 1e-9 on the Gram (auto keeps a Gram method)', () => {

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { countEigenvaluesAbove, eigh, eigvalsh, eigvalshBatched, gram, svd, svdvals, svdvalsBatched } from '../src/index.js';
+import { countEigenvaluesAbove, eigh, eigvalsh, eigvalshBatched, epsRankDetailed, gram, rankReport, spectrum, svd, svdvals, svdvalsBatched } from '../src/index.js';
 import { Rng } from './helpers/rng.js';
 import { type Dense, maxAbs, randn, toFloat32 } from './helpers/linalg.js';
 
@@ -264,3 +264,65 @@ out['s32'] = np.linalg.svd(inp['r32'], compute_uv=False)
     );
   });
 });
+
+describe.skipIf(!HAS_NUMPY)('the spectrum engine against numpy: centred, weighted, primal and dual', () => {
+  const rng = new Rng(4242);
+  // numpy's own route: the weighted mean, the centred Gram (or dual kernel), eigvalsh.
+  const script = `
+X = inp['x']; w = inp['w'][:, 0]; scale = params['scale']
+mu = (w @ X) / w.sum()
+Xc = X - mu
+M = scale * (Xc.T * w) @ Xc
+lam = np.sort(np.linalg.eigvalsh(M))[::-1]
+out['lam'] = lam
+if X.shape[0] < X.shape[1]:
+    S = np.sqrt(w)[:, None] * Xc
+    K = scale * S @ S.T
+    out['dual'] = np.sort(np.linalg.eigvalsh(K))[::-1]
+`;
+  for (const [N, n] of [[80, 30], [30, 80]] as const) {
+    it(`${N}×${n}: every eigenvalue of M to 1e-12·λ_max${N < n ? ', through the N×N dual kernel' : ''}`, () => {
+      // Columns far from zero mean, so centring matters.
+      const x = randn(N, n, rng);
+      for (let i = 0; i < N; i++) for (let j = 0; j < n; j++) x.data[i * n + j]! += 3 + j / n;
+      const w = Float64Array.from({ length: N }, () => 0.2 + rng.range(0, 2));
+      const ref = numpy(script, { x: mat(x), w: { data: w, shape: [N, 1] } }, { scale: 1.7 });
+      const options = { weights: w, scale: 1.7, center: true };
+      const ours = spectrum(x, options);
+      expect(ours.length).toBe(n);
+      expectClose(ours, ref.lam!, 1e-12, 'spectrum, centred and weighted');
+      if (ref.dual) expectClose(ours.subarray(0, N), ref.dual, 1e-12, 'the dual kernel’s eigenvalues');
+      const d = epsRankDetailed(x, { ...options, eps: [1e-3, 1], relative: true });
+      expect(d.side).toBe(N < n ? 'dual' : 'primal');
+      expect(d.counts).toEqual([1e-3, 1].map((e) => Array.from(ref.lam!).filter((l) => l > e * ref.lam![0]!).length));
+    });
+  }
+
+  it('the numerical rank of centred float32 features equals numpy’s matrix_rank on the features it centres', () => {
+    // Rank 12 plus a large column offset: the centred matrix has rank 12; centring inaccurately shows as extra rank.
+    const N = 300;
+    const n = 24;
+    const a = randn(N, 12, rng);
+    const b = randn(12, n, rng);
+    const x32 = new Float32Array(N * n);
+    for (let i = 0; i < N; i++) {
+      for (let j = 0; j < n; j++) {
+        let v = 50 + j;
+        for (let k = 0; k < 12; k++) v += a.data[i * 12 + k]! * b.data[k * n + j]!;
+        x32[i * n + j] = v;
+      }
+    }
+    const ref = numpy(
+      `
+X = inp['x'].astype(np.float64)
+Xc = (X - X.mean(axis=0)).astype(np.float32)
+out['rank'] = [np.linalg.matrix_rank(Xc)]
+`,
+      { x: { data: x32, shape: [N, n] } },
+    );
+    const r = rankReport({ data: x32, rows: N, cols: n }, { eps: 1e-3, center: true });
+    expect(ref.rank![0]).toBe(12);
+    expect(r.numericalRank).toBe(12);
+  });
+});
+

@@ -168,7 +168,7 @@ describe('charts', () => {
     // A log whose counts are relative to λmax: detected, drawn as a polyline following λmax.
     const rel = syntheticRun({ epochs: 12 }).map((r) => ({
       ...r,
-      epsRank: { '0.01': r.eigenvalues!.filter((v) => v > 0.01 * r.lambdaMax).length },
+      epsRank: { '0.01': r.eigenvalues!.filter((v) => v > 0.01 * r.lambdaMax!).length },
     }));
     const data = buildReportData(rel);
     expect(data.layers.every((l) => l.relative)).toBe(true);

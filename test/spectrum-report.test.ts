@@ -114,7 +114,7 @@ describe('rankReport on a known spectrum', () => {
   it("default: method 'svd', every field, closed forms to 1e-10", () => {
     const r = rankReport(phi, { ...opts, eps: 0.15 });
     expect(Object.keys(r).sort()).toEqual(
-      ['N', 'approximateRank', 'dtype', 'eigenvalues', 'entropyRank', 'epsRank', 'lambdaMax', 'method', 'n', 'numericalRank', 'participationRatio', 'stableRank'].sort(),
+      ['N', 'approximateRank', 'dtype', 'eigenvalues', 'entropyRank', 'epsRank', 'lambdaMax', 'method', 'n', 'numericalRank', 'participationRatio', 'side', 'stableRank'].sort(),
     );
     expect(r.method).toBe('svd');
     expect(r.dtype).toBe('float64');

@@ -148,7 +148,7 @@ describe("features: 'flatten' | 'channels' | 'pool' on a small CNN", () => {
       await Promise.all([fromModel.close(), fromLoop.close()]);
       const [a, b] = [fromModel.records[0]!, fromLoop.records[0]!];
       expect([b.N, b.n, b.features, b.epsRank]).toEqual([a.N, a.n, a.features, a.epsRank]);
-      expect(b.lambdaMax).toBeCloseTo(a.lambdaMax, 5);
+      expect(b.lambdaMax).toBeCloseTo(a.lambdaMax!, 5);
     }
     act.dispose();
     x.dispose();

@@ -179,10 +179,13 @@ describe('where the Gram is formed', () => {
     expect(h!.method).toBe('gram-host');
     expect(d!.method).toBe('gram-device');
     expect(d!.epsRank).toEqual(h!.epsRank);
-    expect(d!.lambdaMax).toBeCloseTo(h!.lambdaMax, 4);
+    expect(d!.lambdaMax).toBeCloseTo(h!.lambdaMax!, 4);
     expect(d!.participationRatio!).toBeCloseTo(h!.participationRatio!, 3);
     expect(c!.epsRank).toEqual(p!.epsRank);
-    expect(c!.lambdaMax).toBeCloseTo(p!.lambdaMax, 8);
+    // The chunked path sums a float64 Gram; the plain one forms a float32 Gram, since ε is far above its resolution.
+    expect(c!.dtype).toBe('float64');
+    expect(p!.dtype).toBe('float32');
+    expect(Math.abs(c!.lambdaMax! - p!.lambdaMax!)).toBeLessThanOrEqual(1e-6 * c!.lambdaMax!);
     // Independent: scale·Gram of the weighted, uncentred activations.
     const lambda = referenceEigenvalues(model, 'h2', x, w).map((l) => 3 * l);
     expect(p!.lambdaMax).toBeCloseTo(Math.max(...lambda), 4);

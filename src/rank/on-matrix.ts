@@ -8,15 +8,18 @@
  *  - a tagged spectrum, `eigenvalues(λ)` or `singularValues(σ)`;
  *  - a bare Float64Array / number[]: read as eigenvalues λ.
  */
-import { eigvalsh } from '../linalg/eigh.js';
-import { GramAccumulator } from '../spectrum/gram-accumulator.js';
 import { type DType, type MatrixInput, dtypeOf, isFloatArray, toMatrix } from '../core/matrix.js';
-import { svdvals } from '../linalg/svd.js';
 import { readOptions } from '../core/options.js';
+import { runSync } from '../core/plan.js';
+import { svdvals } from '../linalg/svd.js';
+import { spectrumPlan } from '../spectrum/engine.js';
+import { GramAccumulator } from '../spectrum/gram-accumulator.js';
+import { prepareFeatures } from '../spectrum/source.js';
 import * as spectral from './measures.js';
 import { type Spectrum, type SpectrumInput, eigenvalues, isSpectrum, singularValues, toSingularValues } from './spectrum-input.js';
-import { gramResolution } from '../spectrum/features.js';
-import { numericalRankFromSingularValues, rankTolerance } from './threshold.js';
+import { type NumericalRankOptions, numericalRankFromSingularValues, rankTolerance } from './threshold.js';
+
+export type { NumericalRankOptions };
 
 /** Anything the measures accept. */
 export type RankInput = MatrixInput | GramAccumulator | Spectrum | ArrayLike<number>;
@@ -37,9 +40,11 @@ interface Resolved {
 
 function resolve(x: RankInput): Resolved {
   if (x instanceof GramAccumulator) {
-    const lam = eigvalsh(x.gram());
-    return { spectrum: eigenvalues(lam), rows: x.rows, cols: x.n, dtype: x.sourceDtype, gramResolution: gramResolution('float64') };
+    const f = prepareFeatures(x, {});
+    const o = runSync(spectrumPlan(f, { method: 'eigen' }));
+    return { spectrum: eigenvalues(o.eigenvalues!), rows: f.rows, cols: f.cols, dtype: f.sourceDtype, gramResolution: o.resolution };
   }
+  // The matrix's own singular values (not λ = σ²: squaring would underflow tiny σ).
   if (isMatrixLike(x)) {
     const m = toMatrix(x, 'x');
     return { spectrum: singularValues(svdvals(m)), rows: m.rows, cols: m.cols, dtype: dtypeOf(m.data) };
@@ -48,17 +53,6 @@ function resolve(x: RankInput): Resolved {
   const spectrum = isSpectrum(x) ? x : eigenvalues(x as ArrayLike<number>);
   const k = spectrum.values.length;
   return { spectrum, rows: k, cols: k, dtype: 'float64' };
-}
-
-export interface NumericalRankOptions {
-  /** Relative tolerance (× σ_max). */
-  rtol?: number;
-  /** Absolute tolerance. */
-  atol?: number;
-  /** For a spectrum input: the matrix's shape and dtype, for the default tolerance. Default: k×k, float64. */
-  rows?: number;
-  cols?: number;
-  dtype?: DType;
 }
 
 /**

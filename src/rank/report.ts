@@ -7,10 +7,12 @@
  * the features' dtype, faster), the numerical rank's tolerance is raised to the
  * Gram's resolution, √(100·eps·λ_max) in σ units, since smaller σ are noise.
  */
-import { invalidArgument } from '../core/errors.js';
-import { describe } from '../core/matrix.js';
-import { type Plan, runAsync, runSync } from '../core/plan.js';
-import { type FeatureOptions, type FeaturesInput, eigenvaluesBySvd, eigenvaluesOf, gramOf, gramResolution, prepareFeatures } from '../spectrum/features.js';
+import { checkOneOf, requireOptions } from '../core/options.js';
+import { runAsync, runSync } from '../core/plan.js';
+import { type SpectrumOutcome, spectrumPlan } from '../spectrum/engine.js';
+import type { Side } from '../spectrum/route.js';
+import { FEATURE_OPTION_KEYS, type FeatureOptions, type FeaturesInput, type PreparedFeatures, prepareFeatures } from '../spectrum/source.js';
+import { parseEps } from './eps-rank.js';
 import * as spectral from './measures.js';
 import { eigenvalues } from './spectrum-input.js';
 import { epsRankFromEigenvalues, numericalRankFromSingularValues, rankTolerance } from './threshold.js';
@@ -39,6 +41,8 @@ export interface RankReport {
   /** Sample points (rows). */
   N: number;
   method: 'eigen' | 'svd';
+  /** Which matrix was decomposed: M ('primal'), its dual kernel ('dual'), or the features ('svd'). */
+  side: Side | 'svd';
   dtype: 'float32' | 'float64';
   /** Eigenvalues of M, descending. */
   eigenvalues: Float64Array;
@@ -92,28 +96,40 @@ export function measuresFromEigenvalues(lambda: ArrayLike<number>, o: MeasureOpt
   };
 }
 
-function* reportPlan(features: unknown, options: RankReportOptions): Plan<RankReport> {
-  if (options === null || typeof options !== 'object') throw invalidArgument('options { eps } are required');
-  const method = options.method ?? 'auto';
-  if (!['auto', 'eigen', 'svd'].includes(method)) throw invalidArgument(`method must be 'auto', 'eigen' or 'svd', got ${describe(method)}`);
-  if (Array.isArray(options.eps) && options.eps.length === 0) throw invalidArgument('eps must not be empty');
+const METHODS = ['auto', 'eigen', 'svd'] as const;
+const REPORT_OPTION_KEYS = [...FEATURE_OPTION_KEYS, 'eps', 'relative', 'method', 'energy', 'p'] as const;
+
+function prepare(features: unknown, opts: RankReportOptions, fn: string) {
+  const options = requireOptions(opts, fn, REPORT_OPTION_KEYS, 'eps');
+  const method = options.method === undefined ? 'auto' : checkOneOf(options.method, METHODS, 'method');
+  parseEps(options.eps);
   const f = prepareFeatures(features, options);
-  const useSvd = method === 'svd' || (method === 'auto' && f.matrix !== null);
-  const lambda = useSvd ? yield* eigenvaluesBySvd(f) : yield* eigenvaluesOf(yield* gramOf(f));
+  // Numerical rank needs singular values far below what a Gram resolves: the SVD whenever the features are at hand.
+  const route = method === 'svd' || (method === 'auto' && f.source.kind === 'matrix') ? ('svd' as const) : ('eigen' as const);
+  return { options, f, route };
+}
+
+function finish(options: RankReportOptions, f: PreparedFeatures, o: SpectrumOutcome): RankReport {
+  const lambda = o.eigenvalues!;
   const measures = measuresFromEigenvalues(lambda, {
     ...options,
     rows: f.rows,
     cols: f.cols,
     dtype: f.sourceDtype,
-    gramResolution: useSvd ? undefined : gramResolution(f.dtype),
+    gramResolution: o.method === 'svd' ? undefined : o.resolution,
   });
-  return { ...measures, n: f.cols, N: f.rows, method: useSvd ? 'svd' : 'eigen', dtype: f.dtype, eigenvalues: eigenvalues(lambda).values };
+  return {
+    ...measures, n: f.cols, N: f.rows, method: o.method === 'svd' ? 'svd' : 'eigen', side: o.side, dtype: o.dtype,
+    eigenvalues: eigenvalues(lambda).values,
+  };
 }
 
 export function rankReport(features: FeaturesInput, options: RankReportOptions): RankReport {
-  return runSync(reportPlan(features, options));
+  const { options: o, f, route } = prepare(features, options, 'rankReport');
+  return finish(o, f, runSync(spectrumPlan(f, { method: route })));
 }
 
-export function rankReportAsync(features: FeaturesInput, options: RankReportOptions): Promise<RankReport> {
-  return runAsync(reportPlan(features, options));
+export async function rankReportAsync(features: FeaturesInput, options: RankReportOptions): Promise<RankReport> {
+  const { options: o, f, route } = prepare(features, options, 'rankReportAsync');
+  return finish(o, f, await runAsync(spectrumPlan(f, { method: route })));
 }

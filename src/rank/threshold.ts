@@ -6,9 +6,13 @@ import { invalidArgument } from '../core/errors.js';
 import type { DType } from '../core/matrix.js';
 import { describe } from '../core/matrix.js';
 import { checkBoolean, checkNonNegative, checkOneOf, checkPositive, checkPositiveInteger, readOptions } from '../core/options.js';
+import { countAbove } from '../spectrum/count.js';
+import { machineEpsilon } from '../spectrum/resolution.js';
 import { type SpectrumInput, toEigenvalues, toSingularValues } from './spectrum-input.js';
 
-export interface EpsRankOptions {
+export { machineEpsilon };
+
+export interface RelativeOption {
   /** Read ε as a fraction of the largest eigenvalue (threshold ε·λ_max). Default false: ε is absolute. */
   relative?: boolean;
 }
@@ -21,12 +25,12 @@ export interface EpsRankOptions {
  * @param lambda eigenvalues (a bare array is read as eigenvalues λ; `singularValues(σ)` is squared)
  * @param eps finite threshold(s) > 0
  */
-export function epsRankFromEigenvalues(lambda: SpectrumInput, eps: number, options?: EpsRankOptions): number;
-export function epsRankFromEigenvalues(lambda: SpectrumInput, eps: ArrayLike<number>, options?: EpsRankOptions): number[];
+export function epsRankFromEigenvalues(lambda: SpectrumInput, eps: number, options?: RelativeOption): number;
+export function epsRankFromEigenvalues(lambda: SpectrumInput, eps: ArrayLike<number>, options?: RelativeOption): number[];
 export function epsRankFromEigenvalues(
   lambda: SpectrumInput,
   eps: number | ArrayLike<number>,
-  options?: EpsRankOptions,
+  options?: RelativeOption,
 ): number | number[] {
   const fn = 'epsRankFromEigenvalues';
   const { relative = false } = readOptions(options, fn, ['relative']);
@@ -41,22 +45,22 @@ export function epsRankFromEigenvalues(
 }
 
 export interface NumericalRankOptions {
-  /** Rows of the matrix the singular values came from (enters the default tolerance). */
-  rows: number;
-  /** Columns of that matrix. */
-  cols: number;
-  /** Precision the singular values were computed in: sets the machine epsilon of the default tolerance. */
-  dtype: DType;
   /** Relative tolerance (× σ_max). */
   rtol?: number;
   /** Absolute tolerance. */
   atol?: number;
+  /**
+   * Shape and precision of the matrix the singular values came from (they
+   * enter the default tolerance). Required with a bare spectrum in
+   * numericalRankFromSingularValues; numericalRank takes them from its input.
+   */
+  rows?: number;
+  cols?: number;
+  dtype?: DType;
 }
 
-/** Machine epsilon: 2^-23 for float32, 2^-52 for float64. */
-export function machineEpsilon(dtype: DType): number {
-  return dtype === 'float32' ? 2 ** -23 : 2 ** -52;
-}
+/** NumericalRankOptions with the shape and precision given. */
+export type ShapedRankOptions = NumericalRankOptions & { rows: number; cols: number; dtype: DType };
 
 /**
  * The tolerance `numericalRankFromSingularValues` compares against, following
@@ -65,7 +69,7 @@ export function machineEpsilon(dtype: DType): number {
  *  - otherwise max(atol, rtol · σ_max), where a missing atol is 0 and a
  *    missing rtol is 0 when atol > 0.
  */
-export function rankTolerance(sigmaMax: number, options: NumericalRankOptions): number {
+export function rankTolerance(sigmaMax: number, options: ShapedRankOptions): number {
   const fn = 'numericalRankFromSingularValues';
   const o = readOptions(options, fn, ['rtol', 'atol', 'rows', 'cols', 'dtype']);
   const rows = checkPositiveInteger(o.rows, `${fn}: rows`);
@@ -84,22 +88,10 @@ export function rankTolerance(sigmaMax: number, options: NumericalRankOptions): 
  *
  * @param sigma singular values (a bare array is read as σ; `eigenvalues(λ)` is square-rooted)
  */
-export function numericalRankFromSingularValues(sigma: SpectrumInput, options: NumericalRankOptions): number {
+export function numericalRankFromSingularValues(sigma: SpectrumInput, options: ShapedRankOptions): number {
   if (options === undefined) {
     throw invalidArgument('numericalRankFromSingularValues: options { rows, cols, dtype } are required');
   }
   const values = toSingularValues(sigma, 'sigma');
   return countAbove(values, rankTolerance(values[0] ?? 0, options));
-}
-
-/** Number of entries > t in a descending array, by binary search. */
-function countAbove(sortedDesc: Float64Array, t: number): number {
-  let lo = 0;
-  let hi = sortedDesc.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sortedDesc[mid]! > t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -53,7 +53,8 @@ export function validateRecord(value: unknown, where: string): RankRecord {
     if (k.trim() === '' || !Number.isFinite(e) || e <= 0) throw bad(`"epsRank" key ${JSON.stringify(k)} is not an ε > 0`);
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw bad(`epsRank["${k}"] must be a count (integer ≥ 0), got ${kind(v)}`);
   }
-  finite('lambdaMax');
+  // null: the counts came from inertia, without eigenvalues.
+  if (r.lambdaMax !== null) finite('lambdaMax');
   if (r.method !== undefined && !METHODS.includes(r.method as string)) throw bad(`"method" must be one of ${METHODS.join(', ')}, got ${kind(r.method)}`);
   for (const name of ['ms', 'skipped', 'numericalRank', 'entropyRank', 'stableRank', 'participationRatio', 'approximateRank']) {
     finite(name, { optional: true });

@@ -112,7 +112,7 @@ export function buildReportData(input: readonly RankRecord[], options: ReportOpt
     const last = records[records.length - 1]!;
     const spectra = records
       .filter((r) => Array.isArray(r.eigenvalues) && r.eigenvalues.length > 0)
-      .map((r) => ({ step: r.step, lambdaMax: r.lambdaMax, values: r.eigenvalues!.map((v) => (v === null ? NaN : v)) }));
+      .map((r) => ({ step: r.step, lambdaMax: r.lambdaMax ?? Math.max(0, ...r.eigenvalues!.filter((v) => v !== null)), values: r.eigenvalues!.map((v) => (v === null ? NaN : v)) }));
     const relative = options.relative === undefined || options.relative === 'auto' ? relativeFits(spectra, records, keys) : options.relative;
     const eps = keys.map((key) => {
       const rs = records.filter((r) => r.epsRank[key] !== undefined);

@@ -21,6 +21,7 @@ import { EffrankError, invalidArgument } from '../core/errors.js';
 import { gram, gramAsync } from '../linalg/gram.js';
 import { type Matrix, type MatrixInput, describe, MAX_ELEMENTS, toMatrix } from '../core/matrix.js';
 import { readOptions, toWeights } from '../core/options.js';
+import { finishGram } from './centering.js';
 
 const MAGIC = 0x41474645; // "EFGA" read as a little-endian u32
 const VERSION = 1;
@@ -114,25 +115,10 @@ export class GramAccumulator {
     return this.#colSums.slice();
   }
 
-  /** The Gram of the centred features, Σ w_k (φ_k − μ)ᵀ(φ_k − μ) with μ the weighted mean. */
+  /** The Gram of the centred features, Σ w_k (φ_k − μ)ᵀ(φ_k − μ) with μ the weighted mean (src/spectrum/centering.ts). */
   centeredGram(): Matrix<Float64Array> {
-    const g = this.#gram.slice();
-    if (this.#weightSum > 0) {
-      // G − s·sᵀ/Σw computed as G − s·μᵀ with the weighted means μ = s/Σw:
-      // 1/Σw would overflow to Infinity for a subnormal Σw (then 0·∞ = NaN).
-      // The lower triangle is mirrored, so the result stays exactly symmetric.
-      const s = this.#colSums;
-      const n = this.n;
-      const mean = s.map((x) => x / this.#weightSum);
-      for (let i = 0; i < n; i++) {
-        for (let j = 0; j <= i; j++) {
-          const c = g[i * n + j]! - s[i]! * mean[j]!;
-          g[i * n + j] = c;
-          g[j * n + i] = c;
-        }
-      }
-    }
-    return { data: g, rows: this.n, cols: this.n };
+    const data = finishGram(this.#gram.slice(), this.n, { sums: this.#colSums, weightSum: this.#weightSum, center: true, scale: 1 });
+    return { data, rows: this.n, cols: this.n };
   }
 
   toBuffer(): Uint8Array {

@@ -1,11 +1,14 @@
 /**
  * Activations of the tracked layers on the probe set, from one sub-model that
  * outputs all of them. On the host path they are downloaded (float32, N×n per
- * layer); on the device path the Gram scale·(Φ−μ)ᵀdiag(w)(Φ−μ) is formed by
- * tf.matMul on the backend and only n×n numbers cross over.
+ * layer); on the device path the raw Gram ΦᵀdiagwΦ (or, for a wide layer on
+ * an unchunked probe, the N×N kernel ΦΦᵀ) is formed by tf.matMul on the
+ * backend, only that crosses over, and src/spectrum/centering.ts finishes it.
  */
 import { invalidArgument } from '../core/errors.js';
+import { finishGram, finishKernel } from '../spectrum/centering.js';
 import { GramAccumulator } from '../spectrum/gram-accumulator.js';
+import { sideFor } from '../spectrum/route.js';
 import type { FeatureMode, ResolvedOptions } from './options.js';
 import type { LayersModelLike, TensorLike } from './types.js';
 
@@ -16,18 +19,19 @@ export interface LayerFeatures {
   n: number;
   /** How the layer output became features. */
   mode: FeatureMode;
+  /** Host path, unchunked: the activations, row-major N×n. */
+  features?: Float32Array;
+  /** Host path, chunked: the float64 Gram of all chunks (unscaled, uncentred). */
+  accumulator?: GramAccumulator;
+  /** Device path: the finished Gram (weighted, centred, scaled) widened to float64: n×n, or N×N when `deviceSide` is 'dual'. */
+  deviceGram?: Float64Array;
+  deviceSide?: 'primal' | 'dual';
   /**
    * Quadrature weight of each of the N rows: the tracker's weights, or in
    * 'channels' mode each sample's weight (1 by default) spread evenly over its
    * positions. undefined means all 1.
    */
   weights?: Float64Array;
-  /** Host path, unchunked: the activations, row-major N×n. */
-  features?: Float32Array;
-  /** Host path, chunked: the float64 Gram of all chunks (unscaled, uncentred). */
-  accumulator?: GramAccumulator;
-  /** Device path: the finished Gram (weighted, centred, scaled), n×n, widened to float64. */
-  deviceGram?: Float64Array;
 }
 
 const GPU_BACKENDS = new Set(['tensorflow', 'webgl', 'webgpu']);
@@ -39,6 +43,8 @@ export function wantsDeviceGram(o: ResolvedOptions): boolean {
 export class FeatureExtractor {
   #o: ResolvedOptions;
   #sub: LayersModelLike | null = null;
+  /** Units (columns) of each tracked layer's flattened output, from the last forward pass. */
+  #units: number[] = [];
   /** Per layer: feature rows per probe row (positions in 'channels' mode, else 1). */
   readonly #positions: number[];
 
@@ -74,7 +80,10 @@ export class FeatureExtractor {
       // Per layer: [activations] on the host path, [ΦᵀWΦ, Φᵀw] on the device path.
       const outputs: TensorLike[][] = tf.tidy(() => {
         const chunk = whole ? probe : probe.slice([r0], [rows]);
-        return this.#forward(chunk).map((phi, i) => (device[i] ? this.#deviceGram(phi, rowWeights(this.#o.weights, r0, rows, positions[i]!)) : [phi]));
+        return this.#forward(chunk).map((phi, i) => {
+          this.#units[i] = phi.shape[1]!;
+          return device[i] ? this.#deviceGram(phi, rowWeights(this.#o.weights, r0, rows, positions[i]!), whole) : [phi];
+        });
       });
       try {
         for (let i = 0; i < outputs.length; i++) {
@@ -83,12 +92,16 @@ export class FeatureExtractor {
           if (device[i]) {
             const [g, s] = outputs[i]!;
             const values = await g!.data();
-            res.n = g!.shape[0]!;
-            res.deviceGram ??= new Float64Array(res.n * res.n);
+            res.deviceSide = s ? 'primal' : 'dual';
+            const dim = g!.shape[0]!;
+            res.n = s ? dim : this.#units[i]!;
+            res.deviceGram ??= new Float64Array(dim * dim);
             for (let k = 0; k < values.length; k++) res.deviceGram[k]! += values[k]!;
-            const colSums = await s!.data();
-            sums[i] ??= new Float64Array(res.n);
-            for (let k = 0; k < res.n; k++) sums[i]![k]! += colSums[k]!;
+            if (s) {
+              const colSums = await s.data();
+              sums[i] ??= new Float64Array(res.n);
+              for (let k = 0; k < res.n; k++) sums[i]![k]! += colSums[k]!;
+            }
           } else {
             const t = outputs[i]![0]!;
             res.n = t.shape[1]!;
@@ -108,15 +121,28 @@ export class FeatureExtractor {
     }
     results.forEach((res, i) => {
       res.weights = rowWeights(this.#o.weights, 0, N, positions[i]!);
-      if (res.deviceGram) finishDeviceGram(res.deviceGram, sums[i]!, res.n, this.#o);
+      if (!res.deviceGram) return;
+      const { center, scale } = this.#o;
+      const weights = res.weights;
+      if (res.deviceSide === 'dual') {
+        finishKernel(res.deviceGram, res.N, { weights, center, scale });
+      } else {
+        const weightSum = weights ? weights.reduce((a, b) => a + b, 0) : N;
+        finishGram(res.deviceGram, res.n, { sums: sums[i], weightSum, center, scale });
+      }
     });
     return results;
   }
 
-  /** [Φᵀ·diag(w)·Φ, Φᵀ·w] for one chunk's feature rows, on the device. */
-  #deviceGram(phi: TensorLike, weights: Float64Array | undefined): TensorLike[] {
+  /**
+   * On the device, for one chunk's feature rows: [Φᵀ·diag(w)·Φ, Φᵀ·w] (primal), or
+   * [Φ·Φᵀ] (dual: a wide layer on the whole probe, where N×N is smaller than
+   * n×n; weights and centring are applied on the host by finishKernel).
+   */
+  #deviceGram(phi: TensorLike, weights: Float64Array | undefined, whole: boolean): TensorLike[] {
     const { tf } = this.#o;
-    const rows = phi.shape[0]!;
+    const rows = phi.shape[0]!; // feature rows of this chunk (positions included)
+    if (whole && sideFor(rows, phi.shape[1]!) === 'dual') return [tf.matMul(phi, phi, false, true)];
     // tfjs takes float32 values; the weights are only scaled by them.
     const w = weights ? tf.tensor1d(Float32Array.from(weights)).reshape([rows, 1]) : null;
     const weighted = w ? tf.mul(phi, w) : phi;
@@ -181,13 +207,4 @@ export function hostFeatures(layer: string, data: Float32Array, shape: readonly 
   const features = new Float32Array(rows * channels);
   for (let k = 0; k < features.length; k++) features[k] = pooled[k]! / positions;
   return { layer, N: rows, n: channels, mode, weights, features };
-}
-
-/** Centres (G − s·sᵀ/Σw) and scales the summed device Gram, in float64 on the host. */
-function finishDeviceGram(g: Float64Array, s: Float64Array, n: number, o: ResolvedOptions): void {
-  const total = o.weights ? o.weights.reduce((a, b) => a + b, 0) : o.probe.shape[0]!;
-  const shift = o.center && total > 0 ? 1 / total : 0;
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) g[i * n + j] = o.scale * (g[i * n + j]! - shift * s[i]! * s[j]!);
-  }
 }

@@ -108,9 +108,16 @@ export interface RankRecord {
   stableRank?: number;
   participationRatio?: number;
   approximateRank?: number;
-  lambdaMax: number;
-  /** 'gram-host' (float64 Gram on the host), 'gram-device' (float32 Gram on the tfjs device) or 'svd'. */
+  /** Largest eigenvalue of M; null when the counts came from inertia (route 'inertia') and no eigenvalues were computed. */
+  lambdaMax: number | null;
+  /** 'gram-host' (Gram formed natively on the host), 'gram-device' (float32 Gram on the tfjs device) or 'svd'. */
   method: 'gram-host' | 'gram-device' | 'svd';
+  /** How the counts were obtained: inertia of M − εI, eigenvalues of the Gram, or the SVD of the features. */
+  route?: 'inertia' | 'eigen' | 'svd';
+  /** The matrix decomposed: the n×n Gram ('primal'), the N×N dual kernel ('dual'), or the features ('svd'). */
+  side?: 'primal' | 'dual' | 'svd';
+  /** Precision of that Gram or SVD. */
+  dtype?: 'float32' | 'float64';
   /** Whether the method resolves every ε (ε ≥ its resolution × λ_max). */
   resolved: boolean;
   /** Milliseconds from the forward pass to the finished measurement. */

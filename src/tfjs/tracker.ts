@@ -262,7 +262,7 @@ export class RankTracker {
     this.#lastStep = Math.max(this.#lastStep, moment.step);
     const skipped = this.#pendingSkips;
     this.#pendingSkips = 0;
-    const job = Promise.all(layers.map((lf) => measureLayer(lf, this.#o)));
+    const job = Promise.all(layers.map((lf) => measureLayer(lf, this.#o, { eigenvalues: this.#o.spectrum })));
     const settled = job.finally(release);
     // Deliver in call order, whatever order the jobs finish in. Nothing in
     // here may reject: a rejected link would drop every later record.
