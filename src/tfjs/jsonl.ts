@@ -47,7 +47,10 @@ export class JsonlLog {
   /** The error that stopped logging, if one did. */
   failure: EffrankError | null = null;
   #fd: number | null;
+  /** Bytes of whole lines in the file: where the next line starts, and where a failed one is cut back to. */
   #size: number;
+  /** The resolved path, the key of the one-live-log-per-path registry. */
+  readonly #key: string;
   readonly #token = {};
 
   constructor(path: string, append: boolean) {
@@ -71,8 +74,6 @@ export class JsonlLog {
     finalizer.register(this, { fd: this.#fd, path: key }, this.#token);
     this.#key = key;
   }
-
-  readonly #key: string;
 
   /** Writes one line; false (and `failure` set) if logging has stopped. Never throws. */
   write(record: unknown): boolean {
