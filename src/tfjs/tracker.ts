@@ -148,10 +148,11 @@ export class RankTracker {
   }
 
   /**
-   * For loops that already hold the activations: `features` maps tracked layer
-   * names to [N, …] tensors (not disposed here), read in each layer's feature mode. Subject to `queue` like every
-   * measurement: with a full queue it is skipped ('skip', counted in the next
-   * record's `skipped`) or waits ('wait') before reading the tensors.
+   * For loops that already hold the activations: `features` maps tracked
+   * layer names to [N, …] tensors (not disposed here), read in each layer's
+   * feature mode. Subject to `queue` like every measurement: with a full
+   * queue it is skipped ('skip', counted in the next record's `skipped`) or
+   * waits ('wait') before reading the tensors.
    */
   async observeFeatures(moment: { step: number; loss?: number | null; epoch?: number; features: FeatureSource }): Promise<void> {
     const names = this.layers;
