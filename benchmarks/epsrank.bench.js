@@ -26,7 +26,28 @@ const RELATIVE = [1e-3, 1e-2, 0.5];
 const F64 = 'A.T@A + eigvalsh + count (float64)';
 const F32 = 'A.T@A + eigvalsh + count (float32)';
 
-export const cases = RELATIVE.map((rel) => {
+// Wide features: a conv layer's 16×16×32 = 8192 units on 512 probe points,
+// ε = 1e-3 with scale 1/512 (the mean over the probe). numpy's best route is
+// the dual one: eigvalsh of the 512×512 kernel.
+const WIDE_N = 512;
+const WIDE_n = 8192;
+const WIDE_SCALE = 1 / WIDE_N;
+const WIDE_EPS = 1e-3;
+const DUAL = 'A@A.T·scale + eigvalsh + count (float32)';
+
+const wide = {
+  id: 'eps-rank-512x8192-f32-wide',
+  label: 'epsRank 512×8192 (wide, dual route)',
+  size: `${WIDE_N}×${WIDE_n} float32, ε = ${WIDE_EPS}, scale 1/${WIDE_N}`,
+  inputs: () => ({ a: matrix(WIDE_N, WIDE_n, 'float32', 502) }),
+  effrank: (fx, { a }) => fx.epsRankDetailed(a, { eps: WIDE_EPS, scale: WIDE_SCALE }),
+  numpy: [{ name: DUAL, op: 'eps_rank_dual', params: { eps: WIDE_EPS, scale: WIDE_SCALE } }],
+  check: (d, ref) => (d.counts[0] === ref.count ? undefined : `count ${d.counts[0]} vs ${ref.count}`),
+  target: ratioAtMost(1.0, [DUAL]),
+  notes: ({ result }) => [result && `effrank method: ${result.method} on the ${result.side} side (${result.dtype}), count ${result.counts[0]} of ${WIDE_n}`],
+};
+
+export const cases = [wide, ...RELATIVE.map((rel) => {
   const eps = rel * LAMBDA_MAX;
   return {
     id: `eps-rank-10000x1024-f32-eps${rel}`,
@@ -49,4 +70,4 @@ export const cases = RELATIVE.map((rel) => {
         (result.lambdaMax === null ? '' : `, λ_max ${result.lambdaMax.toPrecision(6)}`),
     ],
   };
-});
+})];

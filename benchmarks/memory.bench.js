@@ -23,6 +23,11 @@ const VARIANTS = [
   { name: "float32, method 'svd'", dtype: 'float32', rel: 1e-3, method: 'svd' },
 ];
 
+// Wide features (a conv layer's units on a small probe): the dual route must
+// not allocate any n×n matrix (one would be n²·8 B = 537 MB here).
+const WIDE = { rows: 512, cols: 8192, dtype: 'float32', seed: 502, eps: 1e-3, scale: 1 / 512 };
+const WIDE_BUDGET = WIDE.rows * WIDE.cols * 4 + 3 * WIDE.rows * WIDE.rows * 8 + 16 * MB;
+
 /** Runs the child once; resolves to its JSON line. */
 function peakOf(spec) {
   return new Promise((resolve, reject) => {
@@ -78,6 +83,24 @@ export const cases = [
         } catch (e) {
           metrics.push({ name: v.name, error: String(e?.message ?? e) });
         }
+      }
+      log('memory: wide 512×8192 float32');
+      try {
+        const r = await peakOf(WIDE);
+        details.push({ variant: 'wide 512×8192', ...r });
+        const nn = WIDE.cols * WIDE.cols * 8;
+        metrics.push({
+          name: `wide 512×8192 float32 (ε=1e-3, scale 1/512) → ${r.first.result.method} (${r.first.result.side})`,
+          value: r.first.delta / MB,
+          unit: 'MB',
+          text: mb(r.first.delta),
+          ref: { name: 'budget N·n·4 + 3N²·8 B + 16 MB', value: WIDE_BUDGET / MB, text: `budget ${mb(WIDE_BUDGET)} (one n×n float64: ${mb(nn)})` },
+          ratio: r.first.delta / WIDE_BUDGET,
+          repeatedCallMB: r.second.delta / MB,
+          target: { text: `≤ ${mb(WIDE_BUDGET)}, no n×n matrix`, pass: r.first.delta <= WIDE_BUDGET, show: mb(r.first.delta) },
+        });
+      } catch (e) {
+        metrics.push({ name: 'wide 512×8192', error: String(e?.message ?? e) });
       }
       const notes = details.map(
         (d) =>

@@ -134,6 +134,23 @@ def op_eps_rank_eigvalsh(x, p):
     return work, check, None
 
 
+def op_eps_rank_dual(x, p):
+    # The numpy user's route for wide features (N < n): the N×N kernel
+    # scale·A·Aᵀ has the non-zero eigenvalues of scale·AᵀA; eigvalsh, count.
+    a = x["a"]
+    eps = float(p["eps"])
+    scale = float(p.get("scale", 1))
+
+    def work():
+        w = np.linalg.eigvalsh((a @ a.T) * scale)
+        return w, int(np.count_nonzero(w > eps))
+
+    def check(r):
+        w, count = r
+        return {"count": count, "lambdaMax": float(w[-1]), "dtype": str(a.dtype)}
+    return work, check, None
+
+
 def op_svdvals_batched(x, p):
     stack = x["a"]
 
@@ -152,6 +169,7 @@ OPS = {
     "eigvalsh_count": op_eigvalsh_count,
     "svdvals_batched": op_svdvals_batched,
     "eps_rank_eigvalsh": op_eps_rank_eigvalsh,
+    "eps_rank_dual": op_eps_rank_dual,
 }
 
 

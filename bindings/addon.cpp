@@ -1,8 +1,10 @@
 // Module init: one Addon instance per environment (main thread or worker), so
 // the addon is context-aware and holds no per-env state in globals.
+#include <dlfcn.h>
 #include <napi.h>
 
 #include <memory>
+#include <system_error>
 
 #include "../native/memory.hpp"
 #include "../native/threads.hpp"
@@ -26,12 +28,34 @@ Napi::Value guarded(Napi::Env env, F&& f) {
     throwAsJs(env, e.code(), e.what());
   } catch (const std::bad_alloc&) {
     throwAsJs(env, Code::OutOfMemory, "out of memory");
+  } catch (const std::system_error& e) {
+    throwAsJs(env, Code::ThreadLimit, std::string("cannot create a thread: ") + e.what());
+  } catch (const Napi::Error&) {
+    throw;  // node-addon-api throws it into JS (or drops it while the environment shuts down)
+  } catch (const std::exception& e) {
+    throwAsJs(env, Code::Internal, e.what());
   }
+}
+
+// Keeps this library mapped until the process ends. Node unloads an addon
+// when the last environment that loaded it goes away (the last worker_thread
+// exits), but the job thread and the exit guard are process-wide and run code
+// from here; without the pin, exiting after such a worker segfaulted.
+void pinLibrary() {
+  static bool pinned = [] {
+    Dl_info info{};
+    if (dladdr(reinterpret_cast<void*>(&pinLibrary), &info) == 0 || info.dli_fname == nullptr) return false;
+    return dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE) != nullptr;
+  }();
+  (void)pinned;
 }
 
 class Addon : public Napi::Addon<Addon> {
  public:
   Addon(Napi::Env env, Napi::Object exports) : link_(EnvLink::create(env)) {
+    numThreads();        // latch the default thread count while the loader's environment is set
+    pinLibrary();
+    installExitGuard();  // process exit while a job computes must not hang in OpenBLAS's shutdown
     DefineAddon(exports, {
                              InstanceMethod("svd", &Addon::Sync<SvdOp>),
                              InstanceMethod("svdAsync", &Addon::Async<SvdOp>),

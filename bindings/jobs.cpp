@@ -2,6 +2,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <system_error>
 #include <thread>
 
 #include "convert.hpp"
@@ -29,15 +30,21 @@ class Queue {
     return *q;
   }
 
+  // Throws ThreadLimit (and queues nothing) when the job thread cannot be started.
   void push(Job* job) {
     {
       std::lock_guard<std::mutex> g(mutex_);
-      jobs_.push_back(job);
-      ++size_;
       if (!started_) {
-        std::thread(&Queue::loop, this).detach();
+        try {
+          std::thread(&Queue::loop, this).detach();
+        } catch (const std::system_error& e) {
+          throw Error(Code::ThreadLimit, std::string("cannot start effrank's job thread: ") + e.what() +
+                                             " (the process or user thread limit is reached)");
+        }
         started_ = true;
       }
+      jobs_.push_back(job);
+      ++size_;
     }
     ready_.notify_one();
   }
@@ -67,6 +74,10 @@ class Queue {
         job->failed = true;
         job->code = Code::OutOfMemory;
         job->message = "out of memory";
+      } catch (const std::system_error& e) {
+        job->failed = true;
+        job->code = Code::ThreadLimit;
+        job->message = std::string("cannot create a thread: ") + e.what();
       } catch (const std::exception& e) {
         job->failed = true;
         job->message = e.what();
@@ -128,8 +139,16 @@ Napi::Promise EnvLink::submit(Napi::Env env, std::function<void()> work,
     delete job;
     NAPI_THROW_IF_FAILED(env, status, Napi::Promise());
   }
+  try {
+    Queue::instance().push(job);
+  } catch (const Error& e) {
+    // Reject rather than throw: async calls report failures through their promise.
+    napi_value error = toJsError(env, e.code(), e.what()).Value();
+    napi_reject_deferred(env, job->deferred, error);
+    delete job;
+    return Napi::Promise(env, promise);
+  }
   if (pending_++ == 0) napi_ref_threadsafe_function(env, tsfn_);
-  Queue::instance().push(job);
   return Napi::Promise(env, promise);
 }
 
@@ -150,9 +169,22 @@ void EnvLink::callJs(napi_env env, napi_value, void* context, void* data) {
   static_cast<EnvLink*>(context)->settle(Napi::Env(env), job);
 }
 
+// Never lets an exception out: this runs from a C callback, where one would
+// call std::terminate. If the environment is being torn down (a worker
+// terminated, process.exit) creating the result or error fails; nobody can
+// observe the promise any more, so the job is just freed.
 void EnvLink::settle(Napi::Env env, Job* job) {
-  Napi::HandleScope scope(env);
   if (--pending_ == 0) napi_unref_threadsafe_function(env, tsfn_);
+  try {
+    settleJs(env, job);
+  } catch (...) {
+    // the environment is going away: nothing left to settle
+  }
+  delete job;
+}
+
+void EnvLink::settleJs(Napi::Env env, Job* job) {
+  Napi::HandleScope scope(env);
   napi_value value = nullptr;
   bool ok = !job->failed;
   if (ok) {
@@ -173,7 +205,6 @@ void EnvLink::settle(Napi::Env env, Job* job) {
   } else {
     napi_reject_deferred(env, job->deferred, value);
   }
-  delete job;
 }
 
 }  // namespace effrank::binding

@@ -29,12 +29,13 @@ class EnvLink : public std::enable_shared_from_this<EnvLink> {
   // From the worker thread: hand a finished job back, or free it if closed.
   void deliver(Job* job);
 
-  // On the JS thread, from the tsfn callback.
+  // On the JS thread, from the tsfn callback; frees the job, throws nothing.
   void settle(Napi::Env env, Job* job);
 
   std::size_t pending() const { return pending_; }
 
  private:
+  void settleJs(Napi::Env env, Job* job);
   static void cleanup(void* self);
   static void callJs(napi_env env, napi_value, void* context, void* data);
 

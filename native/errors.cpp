@@ -9,6 +9,7 @@ const char* codeName(Code code) {
     case Code::NonFinite: return "ERR_NON_FINITE";
     case Code::NoConvergence: return "ERR_NO_CONVERGENCE";
     case Code::OutOfMemory: return "ERR_OUT_OF_MEMORY";
+    case Code::ThreadLimit: return "ERR_THREAD_LIMIT";
     case Code::Internal: return "ERR_INTERNAL";
   }
   return "ERR_INTERNAL";

@@ -12,6 +12,7 @@ enum class Code {
   NonFinite,
   NoConvergence,
   OutOfMemory,
+  ThreadLimit,  // a native thread could not be created (RLIMIT_NPROC, pids cgroup)
   Internal,
 };
 

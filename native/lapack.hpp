@@ -5,6 +5,12 @@
 #include <cblas.h>
 #include <lapacke.h>
 
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "errors.hpp"
+
 namespace effrank::lapack {
 
 inline lapack_int gesdd(char jobz, lapack_int m, lapack_int n, float* a, lapack_int lda, float* s, float* u,
@@ -90,10 +96,22 @@ inline void syrk(CBLAS_ORDER order, CBLAS_UPLO uplo, CBLAS_TRANSPOSE trans, blas
   cblas_dsyrk(order, uplo, trans, n, k, alpha, a, lda, beta, c, ldc);
 }
 
-// LAPACK returns the optimal lwork as a floating-point number in work[0].
+// LAPACK returns the optimal lwork as a floating-point number in work[0]. In
+// float32 an integer above 2^24 is rounded to the nearest float, which may lie
+// below it (ssyevd at n = 8194 reported a size under its own minimum and then
+// rejected it). The true integer is at most half an ulp, v·eps/2, above the
+// float v, so ceil(v·(1 + eps)) + 1 covers it (the product is exact in double).
+// Sizes beyond LAPACK's 32-bit lwork are refused rather than wrapped.
 template <class T>
 lapack_int queriedSize(T value) {
-  return static_cast<lapack_int>(value) + 1;
+  const double v = static_cast<double>(value);
+  const double up = std::ceil(v * (1.0 + static_cast<double>(std::numeric_limits<T>::epsilon()))) + 1.0;
+  if (!(up >= 1.0)) return 1;
+  if (up > static_cast<double>(std::numeric_limits<lapack_int>::max())) {
+    throw Error(Code::OutOfMemory, "LAPACK workspace of " + std::to_string(up) +
+                                       " elements exceeds its 32-bit size limit");
+  }
+  return static_cast<lapack_int>(up);
 }
 
 }  // namespace effrank::lapack

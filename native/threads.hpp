@@ -44,7 +44,8 @@ class ThreadCap {
   int previous_;
 };
 
-// Holds the compute lock and sets the BLAS thread count for its lifetime.
+// Holds the compute lock and sets the BLAS thread count for its lifetime:
+// `blasThreads`, or fewer when the system refuses new threads (never fails).
 class ComputeScope {
  public:
   explicit ComputeScope(int blasThreads);
@@ -54,6 +55,9 @@ class ComputeScope {
  private:
   std::unique_lock<std::mutex> lock_;
 };
+
+// Makes process exit safe while a job computes (see threads.cpp). Idempotent.
+void installExitGuard();
 
 // Runs body(i) for i in [0, count) on numThreads() workers with single-threaded
 // BLAS. The first exception thrown by any worker is rethrown after all join.

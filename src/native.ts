@@ -90,11 +90,31 @@ export interface Binding {
 /** The package root: src/ and dist/ both sit one level below it. */
 export const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
+/**
+ * OpenBLAS starts its worker threads while the addon loads and raises SIGINT
+ * if the system refuses one (RLIMIT_NPROC). Unless the user chose a thread
+ * count, it is loaded at one thread and the addon starts the others itself,
+ * after checking they can be had (native/threads.cpp). The variables are
+ * removed again so child processes do not inherit them.
+ */
+function withLazyBlasThreads<T>(f: () => T): T {
+  const chosen = ['OPENBLAS_NUM_THREADS', 'GOTO_NUM_THREADS', 'OMP_NUM_THREADS'].some((k) => process.env[k] !== undefined);
+  if (chosen) return f();
+  process.env.OPENBLAS_NUM_THREADS = '1';
+  process.env.EFFRANK_BLAS_THREADS_LAZY = '1';
+  try {
+    return f();
+  } finally {
+    delete process.env.OPENBLAS_NUM_THREADS;
+    delete process.env.EFFRANK_BLAS_THREADS_LAZY;
+  }
+}
+
 function load(): Binding {
   const require = createRequire(import.meta.url);
   const nodeGypBuild = require('node-gyp-build') as (dir: string) => unknown;
   try {
-    return nodeGypBuild(packageRoot) as Binding;
+    return withLazyBlasThreads(() => nodeGypBuild(packageRoot) as Binding);
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
     throw new Error(

@@ -173,6 +173,19 @@ describe('extreme but finite inputs', () => {
     expect(() => rankReport({ data: f64, rows: 40, cols: 3 }, { eps: 1 })).toThrow(/overflows float64/);
   });
 
+  it('a scale that makes M overflow is ERR_NON_FINITE from every function (never Infinity as a result)', () => {
+    const x = { data: Float64Array.from({ length: 30 }, (_, i) => 1 + (i % 4)), rows: 10, cols: 3 };
+    const calls: (() => unknown)[] = [
+      () => epsRankDetailed(x, { eps: 1, scale: 1e308 }),
+      () => epsRankDetailed(x, { eps: [1, 2], scale: 1e308 }),
+      () => epsRankDetailed(x, { eps: 1, scale: 1e308, method: 'svd' }),
+      () => spectrum(x, { scale: 1e308 }),
+      () => rankReport(x, { eps: 1, scale: 1e308 }),
+      () => epsRank(new GramAccumulator(3).add(x), { eps: 1, scale: 1e308 }),
+    ];
+    for (const f of calls) expect(f).toThrow(expect.objectContaining({ code: 'ERR_NON_FINITE', message: expect.stringMatching(/overflows/) }));
+  });
+
   it('tiny features (1e-150): counts stay exact (the Gram is subnormal-free above 1e-300)', () => {
     const lambda = [4, 1, 0.25];
     const phi = knownFeatures({ N: 30, lambda, cols: 3, seed: 9 });

@@ -65,7 +65,7 @@ async function main() {
   const loaded = status();
 
   const a = randomMatrix(spec.rows, spec.cols, spec.dtype, spec.seed);
-  const options = { eps: spec.eps, ...(spec.method ? { method: spec.method } : {}) };
+  const options = { eps: spec.eps, ...(spec.method ? { method: spec.method } : {}), ...(spec.scale ? { scale: spec.scale } : {}) };
   const call = () => {
     const d = fx.epsRankDetailed(a, options);
     return { method: d.method, count: d.counts[0], dtype: d.dtype };

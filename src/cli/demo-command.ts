@@ -1,8 +1,9 @@
 /** `effrank demo`: a real training run whose ε-rank climbs a staircase. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 
+import { writeFilesAtomic } from '../core/atomic-file.js';
 import { renderReport, renderStaircaseSvg } from '../report/index.js';
 import { type BackendName, loadTf } from '../train/backend.js';
 import { type RunOptions, trainTracked } from '../train/run.js';
@@ -89,6 +90,10 @@ export function registerDemoCommand(program: Command): void {
       const { tf, backend, note } = await loadTf(flags.backend);
       const out = resolve(flags.out);
       mkdirSync(out, { recursive: true });
+      // One run's outputs only: the previous run's report and staircase go
+      // now (run.jsonl is truncated when the tracker opens it), so an
+      // interrupted run never leaves its log beside another run's report.
+      for (const stale of ['report.html', 'staircase.svg']) rmSync(join(out, stale), { force: true });
       const options = { ...runOptionsFrom(flags), log: join(out, 'run.jsonl') };
       console.log(`effrank demo: ${options.task}, MLP ${options.task === 'sin2d' ? 2 : 1}→${Array(options.depth).fill(options.width).join('→')}→1 (${options.activation}), ` +
         `${options.optimizer} lr ${options.lr}, ${options.points} grid points, ε = ${options.eps.join(', ')}`);
@@ -102,8 +107,10 @@ export function registerDemoCommand(program: Command): void {
       console.log('');
       console.log(formatSummary(result));
       const title = `effrank demo: ${options.task}, ${options.optimizer}, seed ${options.seed}`;
-      writeFileSync(join(out, 'report.html'), renderReport(result.records, { title }));
-      writeFileSync(join(out, 'staircase.svg'), renderStaircaseSvg(result.records, { layer: result.lastLayer, eps: options.eps[0] }));
+      writeFilesAtomic([
+        { path: join(out, 'report.html'), data: renderReport(result.records, { title }) },
+        { path: join(out, 'staircase.svg'), data: renderStaircaseSvg(result.records, { layer: result.lastLayer, eps: options.eps[0] }) },
+      ]);
       console.log('');
       console.log(`wrote ${join(out, 'run.jsonl')}, ${join(out, 'report.html')} and ${join(out, 'staircase.svg')}`);
     });

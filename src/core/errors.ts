@@ -8,6 +8,7 @@ export type EffrankErrorCode =
   | 'ERR_NON_FINITE'
   | 'ERR_NO_CONVERGENCE'
   | 'ERR_OUT_OF_MEMORY'
+  | 'ERR_THREAD_LIMIT'
   | 'ERR_IO'
   | 'ERR_LOG_IN_USE'
   | 'ERR_INTERNAL';
@@ -18,6 +19,7 @@ export const ERROR_CODES: readonly EffrankErrorCode[] = [
   'ERR_NON_FINITE',
   'ERR_NO_CONVERGENCE',
   'ERR_OUT_OF_MEMORY',
+  'ERR_THREAD_LIMIT',
   'ERR_IO',
   'ERR_LOG_IN_USE',
   'ERR_INTERNAL',

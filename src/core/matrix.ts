@@ -1,4 +1,6 @@
-import { invalidArgument, invalidShape } from './errors.js';
+import { freemem } from 'node:os';
+
+import { EffrankError, invalidArgument, invalidShape } from './errors.js';
 
 export type FloatArray = Float32Array | Float64Array;
 export type DType = 'float32' | 'float64';
@@ -103,18 +105,26 @@ export function toMatrix(a: unknown, name = 'a'): Matrix {
 function fromNested(a: unknown[], name: string): Matrix<Float64Array> {
   const rows = a.length;
   if (rows === 0) throw invalidShape(`${name} is empty`);
-  const first = a[0];
-  if (!isRowLike(first)) throw invalidArgument(`${name}[0] must be an array of numbers`);
-  const cols = first.length;
-  if (cols === 0) throw invalidShape(`${name} has empty rows`);
-  checkElementCount(rows * cols, [rows, cols], name);
-  const data = new Float64Array(rows * cols);
+  // First pass: every row read once and its shape checked, so a sparse or
+  // ragged array fails before anything rows×cols large is allocated.
+  const list: ArrayLike<unknown>[] = [];
+  let cols = 0;
   for (let i = 0; i < rows; i++) {
     const row = a[i];
     if (!isRowLike(row)) throw invalidArgument(`${name}[${i}] must be an array of numbers`);
-    if (row.length !== cols) {
-      throw invalidShape(`${name} is ragged: row ${i} has ${row.length} entries, row 0 has ${cols}`);
+    const length = row.length;
+    if (i === 0) {
+      cols = length;
+      if (cols === 0) throw invalidShape(`${name} has empty rows`);
+      checkElementCount(rows * cols, [rows, cols], name);
+    } else if (length !== cols) {
+      throw invalidShape(`${name} is ragged: row ${i} has ${length} entries, row 0 has ${cols}`);
     }
+    list.push(row);
+  }
+  const data = allocateFloat64(rows * cols, name);
+  for (let i = 0; i < rows; i++) {
+    const row = list[i]!;
     for (let j = 0; j < cols; j++) {
       const v = row[j];
       if (typeof v !== 'number') throw invalidArgument(`${name}[${i}][${j}] is not a number: ${describe(v)}`);
@@ -122,6 +132,32 @@ function fromNested(a: unknown[], name: string): Matrix<Float64Array> {
     }
   }
   return { data, rows, cols };
+}
+
+/** Requests at least this large are checked against the memory the system reports available. */
+const CHECKED_ALLOCATION_BYTES = 64 * 2 ** 20;
+
+/**
+ * Refuses, with ERR_OUT_OF_MEMORY and before allocating, a buffer of `bytes`
+ * that exceeds the memory the system reports available (MemAvailable).
+ */
+export function checkAllocation(bytes: number, what: string): void {
+  if (bytes < CHECKED_ALLOCATION_BYTES) return;
+  const available = freemem();
+  if (bytes > available) {
+    throw new EffrankError('ERR_OUT_OF_MEMORY', `${what} needs ${(bytes / 2 ** 20).toFixed(0)} MiB but only ${(available / 2 ** 20).toFixed(0)} MiB is available`);
+  }
+}
+
+/** A zeroed Float64Array of n elements; ERR_OUT_OF_MEMORY (never a raw RangeError) when it cannot be had. */
+export function allocateFloat64(n: number, what: string): Float64Array {
+  checkAllocation(n * 8, what);
+  try {
+    return new Float64Array(n);
+  } catch (e) {
+    if (e instanceof RangeError) throw new EffrankError('ERR_OUT_OF_MEMORY', `${what}: cannot allocate ${n} float64 values (${e.message})`, { cause: e });
+    throw e;
+  }
 }
 
 function isRowLike(x: unknown): x is ArrayLike<unknown> {

@@ -120,6 +120,13 @@ export function checkPositiveInteger(value: unknown, what: string): number {
   return value;
 }
 
+export function checkNonNegativeInteger(value: unknown, what: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw invalidArgument(`${what} must be a non-negative integer, got ${describe(value)}`);
+  }
+  return value;
+}
+
 export function checkOneOf<T extends string>(value: unknown, allowed: readonly T[], what: string): T {
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
     throw invalidArgument(`${what} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describe(value)}`);

@@ -8,7 +8,7 @@
  * gathered with one read per column and transposed; every byte is read once,
  * whether the matrix is loaded whole or streamed.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { EffrankError, invalidArgument } from '../core/errors.js';
 import { type DType, type FloatArray, type Matrix, MAX_ELEMENTS } from '../core/matrix.js';
@@ -62,23 +62,59 @@ export function bytesSource(bytes: Uint8Array, name: string): ByteSource {
   };
 }
 
-/** Opens a file for positioned reads; fs errors become one-line EffrankErrors naming the file. */
-export function fileSource(path: string): ByteSource {
+/**
+ * Opens `path` for reading, refusing anything but a regular file: a FIFO, a
+ * socket or a device (/dev/zero, a terminal) would block or never end. The
+ * open is non-blocking, so a FIFO with no writer cannot hang it, and the type
+ * is checked on the opened descriptor (no race with a rename). Returns the
+ * descriptor and size; errors are one-line EffrankErrors naming the file.
+ */
+export function openRegularFile(path: string): { fd: number; size: number } {
   let fd: number;
-  let size: number;
   try {
-    fd = openSync(path, 'r');
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
   } catch (e) {
     throw fsError(path, e);
   }
   try {
     const st = fstatSync(fd);
     if (st.isDirectory()) throw fileError(path, 'is a directory');
-    size = st.size;
+    if (!st.isFile()) {
+      const kind = st.isFIFO() ? 'a FIFO' : st.isSocket() ? 'a socket' : st.isCharacterDevice() ? 'a character device' : st.isBlockDevice() ? 'a block device' : 'not a file';
+      throw fileError(path, `is not a regular file (${kind})`);
+    }
+    return { fd, size: st.size };
   } catch (e) {
     closeSync(fd);
     throw e instanceof EffrankError ? e : fsError(path, e);
   }
+}
+
+/** The text of a regular file (UTF-8), refusing FIFOs and devices as openRegularFile does. */
+export function readRegularFileText(path: string): string {
+  const { fd, size } = openRegularFile(path);
+  try {
+    const bytes = new Uint8Array(size);
+    let done = 0;
+    while (done < size) {
+      let got: number;
+      try {
+        got = readSync(fd, bytes, done, size - done, done);
+      } catch (e) {
+        throw fsError(path, e);
+      }
+      if (got === 0) break; // shrank while reading: take what is there
+      done += got;
+    }
+    return new TextDecoder('utf-8').decode(bytes.subarray(0, done));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Opens a regular file for positioned reads; fs errors become one-line EffrankErrors naming the file. */
+export function fileSource(path: string): ByteSource {
+  const { fd, size } = openRegularFile(path);
   return {
     name: path,
     size,

@@ -6,10 +6,8 @@
  * a batch uses that many workers with one BLAS thread each. Async calls queue
  * on one dedicated native thread (not libuv's pool), so fs/dns stay free.
  */
-import { invalidArgument } from '../core/errors.js';
-import { describe } from '../core/matrix.js';
+import { checkNonNegativeInteger, checkPositiveInteger, readOptions } from '../core/options.js';
 import { type NativeBackendInfo, binding, callSync, packageRoot } from '../native.js';
-import { readOptions } from '../core/options.js';
 
 /** The BLAS, threads and versions in use (see NativeBackendInfo), and where the addon was loaded from. */
 export interface BackendInfo extends Omit<NativeBackendInfo, 'pendingInThisThread'> {
@@ -18,8 +16,7 @@ export interface BackendInfo extends Omit<NativeBackendInfo, 'pendingInThisThrea
 
 /** Sets the threads per job (clamped to [1, hardware threads]); returns the value applied. */
 export function setNumThreads(n: number): number {
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) throw invalidArgument(`threads must be a positive integer, got ${describe(n)}`);
-  return callSync(() => binding.setNumThreads(n));
+  return callSync(() => binding.setNumThreads(checkPositiveInteger(n, 'setNumThreads: threads')));
 }
 
 export function getNumThreads(): number {
@@ -39,8 +36,7 @@ export interface Limits {
 export function setLimits(opts: Partial<Limits>): void {
   const limits = readOptions(opts, 'setLimits', ['maxElements']);
   if (limits.maxElements !== undefined) {
-    const cap = limits.maxElements;
-    if (!Number.isSafeInteger(cap) || cap < 0) throw invalidArgument(`maxElements must be a non-negative integer, got ${describe(cap)}`);
+    const cap = checkNonNegativeInteger(limits.maxElements, 'setLimits: maxElements');
     callSync(() => binding.setMaxElements(cap));
   }
 }

@@ -13,9 +13,13 @@
  *    semidefinite Gram matrices, whose computed eigenvalues can come out as
  *    tiny negatives from rounding; any negative is read as such noise;
  *  - entries are sorted in descending order (input may come in any order).
+ *
+ * Every input value (`kind`, `values`, its length and each entry) is read
+ * exactly once, so a getter cannot pass validation with one value and be used
+ * with another; an entry whose read throws is ERR_INVALID_ARGUMENT.
  */
 import { EffrankError, invalidArgument } from '../core/errors.js';
-import { describe } from '../core/matrix.js';
+import { allocateFloat64, describe, lengthOf } from '../core/matrix.js';
 
 export type SpectrumKind = 'eigenvalues' | 'singularValues';
 
@@ -45,8 +49,12 @@ export function singularValues(values: SpectrumInput): Spectrum {
  */
 export function isSpectrum(x: unknown): x is Spectrum {
   if (x === null || typeof x !== 'object') return false;
-  const { kind, values } = x as { kind?: unknown; values?: unknown };
-  return (kind === 'eigenvalues' || kind === 'singularValues') && isArrayLike(values);
+  try {
+    const { kind, values } = x as { kind?: unknown; values?: unknown };
+    return (kind === 'eigenvalues' || kind === 'singularValues') && isArrayLike(values);
+  } catch {
+    return false; // a throwing getter or a revoked Proxy: not a spectrum (unwrap reports it)
+  }
 }
 
 /**
@@ -76,29 +84,63 @@ function unwrap(
   bare: SpectrumKind,
   name: string,
 ): { kind: SpectrumKind; values: ArrayLike<unknown> } {
-  if (isSpectrum(input)) return { kind: input.kind, values: input.values };
-  if (isArrayLike(input)) return { kind: bare, values: input };
+  const fields = readOnce((): { kind: SpectrumKind; values: ArrayLike<unknown> } | undefined => {
+    if (isArrayLike(input)) return { kind: bare, values: input as ArrayLike<unknown> };
+    if (input === null || typeof input !== 'object') return undefined;
+    const { kind, values } = input as { kind?: unknown; values?: unknown }; // each read once
+    return (kind === 'eigenvalues' || kind === 'singularValues') && isArrayLike(values) ? { kind, values } : undefined;
+  }, name);
+  if (fields) return fields;
   throw invalidArgument(
     `${name} must be eigenvalues(…), singularValues(…) or an array of numbers, got ${describe(input)}`,
   );
+}
+
+/** Runs a read of user data; a throwing getter or a revoked Proxy becomes ERR_INVALID_ARGUMENT. */
+function readOnce<T>(read: () => T, what: string): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof EffrankError) throw e;
+    throw new EffrankError('ERR_INVALID_ARGUMENT', `${what} could not be read: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+  }
 }
 
 function isArrayLike(x: unknown): x is ArrayLike<unknown> {
   return Array.isArray(x) || (ArrayBuffer.isView(x) && !(x instanceof DataView));
 }
 
-/** Validates in one pass and copies only when clamping or sorting is needed. */
+/**
+ * Validates and copies in one pass, reading each entry once. A Float64Array
+ * on an unshared buffer cannot change under us (no getters, one thread), so
+ * it is only copied when clamping or sorting is needed.
+ */
 function canonical(values: ArrayLike<unknown>, name: string): Float64Array {
-  let ordered = values instanceof Float64Array;
+  if (values instanceof Float64Array && ArrayBuffer.isView(values) && !(values.buffer instanceof SharedArrayBuffer)) {
+    const n = lengthOf(values);
+    let ordered = true;
+    let previous = Infinity;
+    for (let i = 0; i < n; i++) {
+      const v = values[i]!;
+      if (!Number.isFinite(v)) throw new EffrankError('ERR_NON_FINITE', `${name}[${i}] is ${v}`);
+      if (v < 0 || v > previous) ordered = false;
+      previous = v;
+    }
+    if (ordered) return values;
+    return Float64Array.from(values, (v) => (v > 0 ? v : 0)).sort().reverse();
+  }
+  const n = readOnce(() => values.length, `${name}.length`);
+  if (!Number.isSafeInteger(n) || n < 0) throw invalidArgument(`${name} has an invalid length: ${describe(n)}`);
+  const out = allocateFloat64(n, name);
+  let ordered = true;
   let previous = Infinity;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
+  for (let i = 0; i < n; i++) {
+    const v = readOnce(() => values[i], `${name}[${i}]`);
     if (typeof v !== 'number') throw invalidArgument(`${name}[${i}] is not a number: ${describe(v)}`);
     if (!Number.isFinite(v)) throw new EffrankError('ERR_NON_FINITE', `${name}[${i}] is ${v}`);
     if (v < 0 || v > previous) ordered = false;
     previous = v;
+    out[i] = v > 0 ? v : 0;
   }
-  if (ordered) return values as Float64Array;
-  const out = Float64Array.from(values as ArrayLike<number>, (v) => (v > 0 ? v : 0));
-  return out.sort().reverse(); // typed-array sort is numeric ascending
+  return ordered ? out : out.sort().reverse(); // typed-array sort is numeric ascending
 }

@@ -3,9 +3,9 @@
  * RankTracker JSON Lines log. PNG rendering loads @resvg/resvg-js lazily, so
  * the HTML path needs no native module.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 
+import { type OutputFile, writeFilesAtomic } from '../core/atomic-file.js';
 import type { RankRecord } from '../tfjs/options.js';
 import { chartsOf } from './charts.js';
 import { pageOf } from './html.js';
@@ -42,20 +42,23 @@ export function pngPath(out: string, chart: string): string {
   return join(dirname(out), `${stem}-${chart}.png`);
 }
 
-/** Writes the HTML report (and PNGs with `png`). */
+/**
+ * Writes the HTML report (and PNGs with `png`) atomically, as one set: on a
+ * failure (a full disk) the previous report and PNGs stay as they were.
+ */
 export async function writeReport(records: readonly RankRecord[], options: WriteReportOptions): Promise<WrittenReport> {
   const data = buildReportData(records, options);
   const charts = chartsOf(data);
-  mkdirSync(dirname(options.out), { recursive: true });
-  writeFileSync(options.out, pageOf(data, charts));
+  const files: OutputFile[] = [{ path: options.out, data: pageOf(data, charts) }];
   const pngs: string[] = [];
   if (options.png) {
     const { svgToPng } = await import('./png.js');
     for (const c of charts) {
       const path = pngPath(options.out, c.name);
-      writeFileSync(path, svgToPng(c.svg, { scale: options.pngScale }));
+      files.push({ path, data: svgToPng(c.svg, { scale: options.pngScale }) });
       pngs.push(path);
     }
   }
+  writeFilesAtomic(files);
   return { html: options.out, pngs, charts: charts.map((c) => c.name) };
 }

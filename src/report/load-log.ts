@@ -2,10 +2,10 @@
  * Reads a RankTracker JSON Lines log (one RankRecord per line) and checks
  * every field the report uses, naming the line of the first bad record.
  */
-import { readFileSync } from 'node:fs';
 
-import { invalidArgument } from '../core/errors.js';
+import { EffrankError, invalidArgument } from '../core/errors.js';
 import { readOptions } from '../core/options.js';
+import { readRegularFileText } from '../io/binary.js';
 import type { RankRecord } from '../tfjs/options.js';
 
 const METHODS = ['gram-host', 'gram-device', 'svd'];
@@ -121,10 +121,9 @@ export function loadLog(path: string, options?: LoadLogOptions): RankRecord[] {
   warningHandler(options, 'loadLog');
   let content: string;
   try {
-    content = readFileSync(path, 'utf8');
+    content = readRegularFileText(path); // a FIFO or a device would block or never end
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw invalidArgument(`cannot read ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+    throw invalidArgument(`cannot read ${path}: ${e instanceof EffrankError ? e.message.replace(`${path}: `, '') : String(e)}`);
   }
   return parseLog(content, path, options);
 }

@@ -34,7 +34,8 @@ function niceStep(raw: number, integer: boolean): number {
   if (!(raw > 0) || !Number.isFinite(raw)) return 1;
   const mag = 10 ** Math.floor(Math.log10(raw));
   const f = raw / mag;
-  const step = (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag;
+  const nice = (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag;
+  const step = Number.isFinite(nice) && nice > 0 ? nice : raw; // 2 × 1e308 overflows, 10^−324 is 0: keep the raw step
   return integer ? Math.max(1, Math.round(step)) : step;
 }
 
@@ -48,7 +49,7 @@ function decimalsOf(step: number): number {
 export function formatLinear(v: number, step: number): string {
   if (v === 0) return '0';
   const a = Math.abs(v);
-  if (a >= 1e7 || a < 1e-4) return v.toExponential(Math.max(0, Math.min(6, Math.round(-Math.log10(step / a))))).replace('e+', 'e');
+  if (a >= 1e7 || a < 1e-4) return v.toExponential(Math.max(0, Math.min(15, Math.round(-Math.log10(step / a))))).replace('e+', 'e');
   const d = decimalsOf(step);
   const s = v.toFixed(d);
   return d === 0 && a >= 10000 ? Number(s).toLocaleString('en-US') : s;
@@ -63,27 +64,43 @@ export interface LinearOptions {
   nice?: boolean;
 }
 
-/** Nice ticks covering [min, max]; a degenerate or empty domain is widened around its value. */
+/** At most this many ticks on any axis, whatever the input: tick loops are bounded by it. */
+const MAX_TICKS = 1000;
+/** A step never finer than this fraction of the largest |end|, so k·step stays exact and distinct in float64. */
+const MIN_RELATIVE_STEP = 2 ** -40;
+
+/** Nice ticks covering [min, max]; a degenerate or empty domain is widened around its value. Bounded for every finite input. */
 export function linearTicks(min: number, max: number, options: LinearOptions = {}): { domain: [number, number]; values: number[]; step: number } {
-  const target = Math.max(2, options.ticks ?? 6);
+  const target = Math.min(MAX_TICKS, Math.max(2, options.ticks ?? 6));
   const integer = options.integer ?? false;
   let lo = Number.isFinite(min) ? min : 0;
   let hi = Number.isFinite(max) ? max : lo + 1;
   if (hi < lo) [lo, hi] = [hi, lo];
+  // Widening may not overflow, and must be visible at the ends' magnitude (1e16 + 1 === 1e16).
+  const magnitude = Math.max(Math.abs(lo), Math.abs(hi));
   if (hi === lo) {
-    const pad = integer ? 1 : lo === 0 ? 1 : Math.abs(lo) * 0.1;
-    lo -= pad;
-    hi += pad;
+    const pad = Math.max(integer ? 1 : lo === 0 ? 1 : Math.abs(lo) * 0.1, magnitude * MIN_RELATIVE_STEP);
+    lo = Math.max(-Number.MAX_VALUE, lo - pad);
+    hi = Math.min(Number.MAX_VALUE, hi + pad);
   }
-  const step = niceStep((hi - lo) / (target - 1), integer);
-  const first = Math.ceil(lo / step - 1e-9);
-  const last = Math.floor(hi / step + 1e-9);
+  // hi/(t−1) − lo/(t−1) cannot overflow where hi − lo can (−MAX_VALUE … MAX_VALUE).
+  const raw = Math.min(Number.MAX_VALUE, Math.max(hi / (target - 1) - lo / (target - 1), magnitude * MIN_RELATIVE_STEP));
+  const step = niceStep(raw, integer);
   const nice = options.nice ?? true;
-  const domain: [number, number] = nice ? [Math.floor(lo / step + 1e-9) * step, Math.ceil(hi / step - 1e-9) * step] : [lo, hi];
+  const finiteOr = (v: number, fallback: number) => (Number.isFinite(v) ? v : fallback);
+  let domain: [number, number] = nice
+    ? [finiteOr(Math.floor(lo / step + 1e-9) * step, lo), finiteOr(Math.ceil(hi / step - 1e-9) * step, hi)]
+    : [lo, hi];
+  if (!(domain[1] > domain[0])) domain = [lo, hi];
+  const from = Math.ceil(domain[0] / step - 1e-9);
+  const to = Math.floor(domain[1] / step + 1e-9);
   const values: number[] = [];
-  const from = nice ? Math.round(domain[0] / step) : first;
-  const to = nice ? Math.round(domain[1] / step) : last;
-  for (let k = from; k <= to; k++) values.push(Number((k * step).toPrecision(12)));
+  for (let i = 0; i <= Math.min(to - from, MAX_TICKS); i++) {
+    const exact = (from + i) * step;
+    if (!Number.isFinite(exact)) break;
+    const rounded = Number(exact.toPrecision(12)); // 0.30000000000000004 → 0.3
+    values.push(Math.abs(rounded - exact) <= step * 1e-6 ? rounded : exact);
+  }
   return { domain, values, step };
 }
 
@@ -91,14 +108,15 @@ export function linearScale(min: number, max: number, range: [number, number], o
   const { domain, values, step } = linearTicks(min, max, options);
   const [d0, d1] = domain;
   const [r0, r1] = range;
-  const k = (r1 - r0) / (d1 - d0);
+  // Halved, so a domain spanning −MAX_VALUE … MAX_VALUE does not overflow.
+  const width = d1 / 2 - d0 / 2;
   return {
     kind: 'linear',
     domain,
     range,
     ticks: values.map((value) => ({ value, label: formatLinear(value, step) })),
     minor: [],
-    map: (v) => r0 + (v - d0) * k,
+    map: (v) => r0 + ((v / 2 - d0 / 2) / width) * (r1 - r0),
   };
 }
 
@@ -114,8 +132,9 @@ export function logTicks(min: number, max: number, maxTicks = 7): { domain: [num
   else if (Number.isNaN(lo)) lo = hi;
   else if (Number.isNaN(hi)) hi = lo;
   if (hi < lo) [lo, hi] = [hi, lo];
-  let e0 = Math.floor(Math.log10(lo) + 1e-9);
-  let e1 = Math.ceil(Math.log10(hi) - 1e-9);
+  // 10^−323 … 10^308 are the decades float64 can hold (10^−324 is 0, 10^309 is Infinity).
+  let e0 = Math.max(-323, Math.floor(Math.log10(lo) + 1e-9));
+  let e1 = Math.min(308, Math.ceil(Math.log10(hi) - 1e-9));
   if (e1 <= e0) e1 = e0 + 1;
   const decades = e1 - e0;
   const every = Math.max(1, Math.ceil(decades / Math.max(1, maxTicks - 1)));
@@ -123,14 +142,14 @@ export function logTicks(min: number, max: number, maxTicks = 7): { domain: [num
   e0 = Math.floor(e0 / every) * every;
   e1 = Math.ceil(e1 / every) * every;
   const exponents: number[] = [];
-  for (let e = e0; e <= e1; e += every) exponents.push(e);
+  for (let e = e0; e <= e1; e += every) if (e >= -323 && e <= 308) exponents.push(e);
   const minor: number[] = [];
   if (every === 1 && decades <= 6) {
     for (let e = e0; e < e1; e++) for (let m = 2; m <= 9; m++) minor.push(m * 10 ** e);
   } else if (every > 1) {
     for (let e = e0; e < e1; e++) if (e % every !== 0) minor.push(10 ** e);
   }
-  return { domain: [10 ** e0, 10 ** e1], exponents, minor };
+  return { domain: [Math.max(Number.MIN_VALUE, 10 ** e0), Math.min(Number.MAX_VALUE, 10 ** e1)], exponents, minor };
 }
 
 export function logScale(min: number, max: number, range: [number, number], maxTicks = 7): Scale {

@@ -13,9 +13,14 @@ import { EffrankError } from '../core/errors.js';
  * G = Σ w_k φ_kφ_kᵀ (n×n), the weighted column sums s = Σ w_k φ_k and the
  * total weight W. With `center` false it only scales. The lower triangle is
  * mirrored, so M is exactly symmetric. μ = s/W rather than 1/W: 1/W
- * overflows for a subnormal W.
+ * overflows for a subnormal W. An entry that overflows is ERR_NON_FINITE
+ * unless `allowOverflow` (a raw accessor returns what it has).
  */
-export function finishGram(g: Float64Array, n: number, o: { sums?: ArrayLike<number>; weightSum: number; center: boolean; scale: number }): Float64Array {
+export function finishGram(
+  g: Float64Array,
+  n: number,
+  o: { sums?: ArrayLike<number>; weightSum: number; center: boolean; scale: number; allowOverflow?: boolean },
+): Float64Array {
   const { sums, weightSum, center, scale } = o;
   const mean = center && sums && weightSum > 0 ? Float64Array.from(sums, (x) => x / weightSum) : null;
   for (let i = 0; i < n; i++) {
@@ -25,7 +30,7 @@ export function finishGram(g: Float64Array, n: number, o: { sums?: ArrayLike<num
       g[j * n + i] = c;
     }
   }
-  return checkFinished(g, 'M');
+  return o.allowOverflow ? g : checkFinished(g, 'M');
 }
 
 /**

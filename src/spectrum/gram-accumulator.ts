@@ -117,7 +117,7 @@ export class GramAccumulator {
 
   /** The Gram of the centred features, Σ w_k (φ_k − μ)ᵀ(φ_k − μ) with μ the weighted mean (src/spectrum/centering.ts). */
   centeredGram(): Matrix<Float64Array> {
-    const data = finishGram(this.#gram.slice(), this.n, { sums: this.#colSums, weightSum: this.#weightSum, center: true, scale: 1 });
+    const data = finishGram(this.#gram.slice(), this.n, { sums: this.#colSums, weightSum: this.#weightSum, center: true, scale: 1, allowOverflow: true });
     return { data, rows: this.n, cols: this.n };
   }
 

@@ -12,10 +12,10 @@
  */
 import { EffrankError } from '../../src/index.js';
 
-export const DOCUMENTED_CODES = ['ERR_INVALID_SHAPE', 'ERR_INVALID_ARGUMENT', 'ERR_NON_FINITE', 'ERR_NO_CONVERGENCE', 'ERR_OUT_OF_MEMORY'] as const;
+export const DOCUMENTED_CODES = ['ERR_INVALID_SHAPE', 'ERR_INVALID_ARGUMENT', 'ERR_NON_FINITE', 'ERR_NO_CONVERGENCE', 'ERR_OUT_OF_MEMORY', 'ERR_THREAD_LIMIT'] as const;
 const DOCUMENTED = new Set<string>(DOCUMENTED_CODES);
 /** Always acceptable instead of a result: resource or LAPACK failures, not input errors. */
-const ALWAYS_ALLOWED = new Set<string>(['ERR_NO_CONVERGENCE', 'ERR_OUT_OF_MEMORY']);
+const ALWAYS_ALLOWED = new Set<string>(['ERR_NO_CONVERGENCE', 'ERR_OUT_OF_MEMORY', 'ERR_THREAD_LIMIT']);
 
 /**
  * What a call must do:

@@ -208,8 +208,10 @@ function checkDetails(v: unknown, f: FeatureFacts, eps: number[], relative: bool
   const d = v as E.EpsRankDetails;
   ensure(d !== null && typeof d === 'object', 'epsRankDetailed returned a non-object');
   ensure(d.N === f.rows && d.n === f.cols, () => `N×n = ${d.N}×${d.n}, expected ${f.rows}×${f.cols}`);
-  ensure(d.dtype === f.dtype, () => `dtype ${d.dtype}, expected ${f.dtype}`);
+  // float32 features may be lifted to a float64 Gram (ε below float32's resolution, or a float32 overflow); never narrowed.
+  ensure(d.dtype === f.dtype || (f.dtype === 'float32' && d.dtype === 'float64' && d.method !== 'svd'), () => `dtype ${d.dtype}, expected ${f.dtype}`);
   ensure(['inertia', 'eigen', 'svd'].includes(d.method), `method ${d.method}`);
+  ensure(d.method === 'svd' ? d.side === 'svd' : d.side === (f.rows < f.cols && !f.acc ? 'dual' : 'primal'), () => `side ${d.side} for ${f.rows}×${f.cols} by ${d.method}`);
   ensure(Array.isArray(d.counts) && d.counts.length === eps.length, 'counts length');
   ensure(Array.isArray(d.thresholds) && d.thresholds.length === eps.length, 'thresholds length');
   d.counts.forEach((c, i) => ensureCount(c, f.cols, `counts[${i}]`));
