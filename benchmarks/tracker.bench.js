@@ -1,8 +1,12 @@
 // What RankTracker costs a training run: wall time of model.fit with and
-// without tracking. Workload: a width-100 tanh MLP 1→100→100→100→1 fitted
-// full-batch with Adam to sin(2πx) + ½·sin(10πx) on 1024 points of [-1, 1],
-// which are also the probe (trapezoid weights), on tfjs's wasm backend (cpu
-// if wasm cannot start). No numpy here: the ratios are tracked / untracked.
+// without tracking. Workloads: the README's width-100 tanh MLP
+// 1→100→100→100→1 fitted full-batch with Adam to sin(2πx) + ½·sin(10πx) on
+// 1024 points of [-1, 1], which are also the probe (trapezoid weights); wide
+// MLPs 1→W→W→1 (W = 1024, 2048) on N = 4096 points; and one measurement of a
+// 16×16×32 conv layer on 256 probe images in 'flatten' and 'channels' mode
+// (time and RSS growth). tfjs's wasm backend (cpu if wasm cannot start; cpu
+// for the conv case, as wasm lacks Conv2DBackpropFilter). No numpy here: the
+// ratios are tracked / untracked. EFFRANK_TRACKER_CASES=id,id picks cases.
 import { close } from './lib/checks.js';
 import { median } from './lib/timer.js';
 
@@ -194,7 +198,139 @@ async function nativeCompute(fx, features, weights, calls) {
 const pct = (x) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}%`;
 const fmtMs = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
 
-export const cases = [
+/** A 1→W→W→1 tanh MLP on N points: the width the tracker sees is W. */
+function wideTask(tf, N, W) {
+  const xs = new Float32Array(N);
+  const ys = new Float32Array(N);
+  for (let i = 0; i < N; i++) {
+    xs[i] = -1 + (2 * i) / (N - 1);
+    ys[i] = Math.sin(2 * Math.PI * xs[i]);
+  }
+  const build = () => {
+    const model = tf.sequential();
+    model.add(tf.layers.dense({ units: W, activation: 'tanh', inputShape: [1], name: 'h1', kernelInitializer: tf.initializers.glorotUniform({ seed: 11 }) }));
+    model.add(tf.layers.dense({ units: W, activation: 'tanh', name: 'h2', kernelInitializer: tf.initializers.glorotUniform({ seed: 12 }) }));
+    model.add(tf.layers.dense({ units: 1, name: 'out', kernelInitializer: tf.initializers.glorotUniform({ seed: 13 }) }));
+    const optimizer = tf.train.adam(1e-3);
+    model.compile({ optimizer, loss: 'meanSquaredError' });
+    return { model, optimizer };
+  };
+  return { x: tf.tensor2d(xs, [N, 1]), y: tf.tensor2d(ys, [N, 1]), build };
+}
+
+/** Timed fit of a fresh model, untracked (every = null) or tracked with default options. */
+async function timedFit(tf, RankTracker, t, N, epochs, every) {
+  const { model, optimizer } = t.build();
+  try {
+    await model.fit(t.x, t.y, { epochs: 2, batchSize: N, verbose: 0 });
+    const tracker = every ? new RankTracker({ tf, model, probe: t.x, every: { epochs: every } }) : null;
+    const t0 = performance.now();
+    await model.fit(t.x, t.y, { epochs, batchSize: N, shuffle: false, verbose: 0, callbacks: tracker ? [tracker.callback()] : [] });
+    const ms = performance.now() - t0;
+    await tracker?.close();
+    return { ms, records: tracker?.records.length ?? 0, skipped: tracker?.skipped ?? 0, errors: tracker?.errors.length ?? 0, method: tracker?.records.at(-1)?.method };
+  } finally {
+    model.dispose();
+    optimizer.dispose();
+  }
+}
+
+const WIDE = [
+  { W: 1024, every: 1, target: 1.2 },
+  { W: 1024, every: 10, target: 1.05 },
+  { W: 2048, every: 10, target: 1.1, zeroSkips: true },
+];
+
+async function wideCase(fx, { quick, log }) {
+  const N = 4096;
+  const { tf, backend, note } = await loadTf();
+  const { RankTracker } = await import(new URL('../dist/tfjs.js', import.meta.url).href);
+  const metrics = [];
+  const notes = [`backend: ${backend}${note ? ` (${note})` : ''}; N = ${N}; default tracker options (last hidden layer, ε = 1e-3, queue skip, max 2)`];
+  for (const W of [...new Set(WIDE.map((c) => c.W))]) {
+    const t = wideTask(tf, N, W);
+    const epochs = quick ? (W > 1024 ? 20 : 20) : (W > 1024 ? 30 : 40);
+    try {
+      log(`tracker: W = ${W}, untracked`);
+      const base = await timedFit(tf, RankTracker, t, N, epochs, null);
+      for (const c of WIDE.filter((x) => x.W === W)) {
+        log(`tracker: W = ${W}, every ${c.every}`);
+        const r = await timedFit(tf, RankTracker, t, N, epochs, c.every);
+        const ratio = r.ms / base.ms;
+        const attempts = Math.floor(epochs / c.every) + 1;
+        metrics.push({
+          name: `W = ${W}, N = ${N}, every ${c.every === 1 ? 'epoch' : `${c.every} epochs`}`,
+          value: r.ms,
+          unit: 'ms',
+          text: `${fmtMs(r.ms)} ms`,
+          ref: { name: 'untracked', value: base.ms, text: `untracked ${fmtMs(base.ms)} ms` },
+          ratio,
+          target: { text: `≤ ${c.target}${c.zeroSkips ? ', 0 skipped' : ''}`, pass: ratio <= c.target && (!c.zeroSkips || r.skipped === 0), show: `${ratio.toFixed(2)}, skipped ${r.skipped} of ${attempts}` },
+          skipped: r.skipped,
+          records: r.records,
+          ...(r.errors ? { error: `tracker reported ${r.errors} errors` } : {}),
+        });
+        notes.push(`W = ${W} every ${c.every}: ${epochs} epochs, untracked ${fmtMs(base.ms)} ms, tracked ${fmtMs(r.ms)} ms, records ${r.records}, skipped ${r.skipped} (${r.method})`);
+      }
+    } finally {
+      t.x.dispose();
+      t.y.dispose();
+    }
+  }
+  return { metrics, notes };
+}
+
+/** One measurement of a 16×16×32 conv layer on 256 probe images: its time and the RSS it adds. */
+async function convCase(fx, { log }) {
+  const tf = await import('@tensorflow/tfjs');
+  await tf.setBackend('cpu');
+  await tf.ready();
+  const { RankTracker } = await import(new URL('../dist/tfjs.js', import.meta.url).href);
+  const N = 256;
+  let seed = 1;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1;
+  const probe = tf.tensor4d(Float32Array.from({ length: N * 256 }, rand), [N, 16, 16, 1]);
+  const model = tf.sequential();
+  model.add(tf.layers.conv2d({ inputShape: [16, 16, 1], filters: 32, kernelSize: 3, padding: 'same', activation: 'relu', name: 'conv', kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }));
+  model.add(tf.layers.flatten());
+  model.add(tf.layers.dense({ units: 1 }));
+  const metrics = [];
+  const notes = [];
+  try {
+    for (const features of ['channels', 'flatten']) {
+      log(`tracker: conv 16×16×32, ${features}`);
+      const tracker = new RankTracker({ tf, model, probe, layers: ['conv'], features });
+      globalThis.gc?.();
+      const before = process.memoryUsage().rss;
+      let peak = before;
+      const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
+      const t0 = performance.now();
+      await tracker.observe({ step: 1 });
+      await tracker.close();
+      const ms = performance.now() - t0;
+      clearInterval(timer);
+      peak = Math.max(peak, process.memoryUsage().rss);
+      const rec = tracker.records[0];
+      const growthMb = (peak - before) / 2 ** 20;
+      metrics.push({
+        name: `conv 16×16×32, N = ${N}, '${features}': one measurement`,
+        value: ms,
+        unit: 'ms',
+        text: `${fmtMs(ms)} ms, RSS +${growthMb.toFixed(0)} MB`,
+        target: { text: '≤ 500 ms, RSS growth ≤ 150 MB', pass: ms <= 500 && growthMb <= 150, show: `${fmtMs(ms)} ms, +${growthMb.toFixed(0)} MB` },
+        rssGrowthMb: growthMb,
+        ...(tracker.errors.length ? { error: `tracker reported ${tracker.errors.length} errors` } : {}),
+      });
+      notes.push(`'${features}': N = ${rec?.N}, n = ${rec?.n}, ε-rank ${JSON.stringify(rec?.epsRank)} (${rec?.method}), record ms ${rec?.ms.toFixed(0)}`);
+    }
+  } finally {
+    probe.dispose();
+    model.dispose();
+  }
+  return { metrics, notes };
+}
+
+const allCases = [
   {
     id: 'rank-tracker-overhead-mlp100',
     label: 'RankTracker overhead',
@@ -301,4 +437,19 @@ export const cases = [
       };
     },
   },
+  {
+    id: 'rank-tracker-overhead-wide',
+    label: 'RankTracker overhead, wide dense layers',
+    size: 'MLP 1→W→W→1 tanh, Adam, full batch 4096, probe 4096, W = 1024 and 2048',
+    run: wideCase,
+  },
+  {
+    id: 'rank-tracker-conv-measurement',
+    label: 'RankTracker, one conv-layer measurement',
+    size: "conv 16×16×32 (3×3, relu) on 256 probe images, 'channels' and 'flatten'",
+    run: convCase,
+  },
 ];
+
+const picked = process.env.EFFRANK_TRACKER_CASES?.split(',').map((s) => s.trim()).filter(Boolean);
+export const cases = picked?.length ? allCases.filter((c) => picked.includes(c.id)) : allCases;

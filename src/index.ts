@@ -27,7 +27,7 @@ export { eigenvalues, singularValues, isSpectrum } from './rank/spectrum-input.j
 export type { Spectrum, SpectrumInput, SpectrumKind } from './rank/spectrum-input.js';
 export { epsRankFromEigenvalues, numericalRankFromSingularValues } from './rank/threshold.js';
 export type { FeatureOptions, FeaturesInput } from './spectrum/source.js';
-export { detectStaircase } from './analysis/staircase.js';
-export type { Staircase, StaircaseOptions, StaircasePoint, Stair, Jump } from './analysis/staircase.js';
+export { detectStaircase, describeTrend } from './analysis/staircase.js';
+export type { Staircase, StaircaseOptions, StaircasePoint, Stair, Jump, Trend } from './analysis/staircase.js';
 export { readNpy, parseNpyHeader, readDelimited, readRaw, readFeatures, readWeights } from './io/index.js';
 export type { NpyArray, NpyHeader, FeatureFile, FeatureFormat, ReadFeaturesOptions } from './io/index.js';

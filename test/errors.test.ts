@@ -76,7 +76,7 @@ describe('EffrankError', () => {
     expect(isEffrankError(new Error('x'))).toBe(false);
     expect(ERROR_CODES).toContain(err.code);
     expect([...ERROR_CODES].sort()).toEqual(
-      ['ERR_INVALID_ARGUMENT', 'ERR_INVALID_SHAPE', 'ERR_INTERNAL', 'ERR_IO', 'ERR_NON_FINITE', 'ERR_NO_CONVERGENCE', 'ERR_OUT_OF_MEMORY', 'ERR_THREAD_LIMIT'].sort(),
+      ['ERR_INVALID_ARGUMENT', 'ERR_INVALID_SHAPE', 'ERR_INTERNAL', 'ERR_IO', 'ERR_NON_FINITE', 'ERR_NO_CONVERGENCE', 'ERR_OUT_OF_MEMORY', 'ERR_THREAD_LIMIT', 'ERR_LOG_IN_USE'].sort(),
     );
   });
 });

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { codeOf } from './helpers/expect.js';
-import { detectStaircase, type StaircasePoint } from '../src/analysis/staircase.js';
+import { describeTrend, detectStaircase, type StaircasePoint } from '../src/analysis/staircase.js';
 
 /** Points at steps 0, 10, 20, … with the given ranks and optional losses. */
 function series(ranks: number[], losses?: (number | undefined)[]): StaircasePoint[] {
@@ -21,8 +21,8 @@ describe('detectStaircase', () => {
       { startStep: 60, endStep: 80, rank: 3 },
     ]);
     expect(r.jumps).toEqual([
-      { step: 30, from: 1, to: 2 },
-      { step: 60, from: 2, to: 3 },
+      { step: 30, from: 1, to: 2, change: 1 },
+      { step: 60, from: 2, to: 3, change: 1 },
     ]);
     expect(r.plateauLengths).toEqual([3, 3, 3]);
     expect(r.monotone).toBe(true);
@@ -58,7 +58,7 @@ describe('detectStaircase', () => {
       { startStep: 0, endStep: 130, rank: 3 },
       { startStep: 140, endStep: 210, rank: 4 },
     ]);
-    expect(r.jumps).toEqual([{ step: 140, from: 3, to: 4 }]);
+    expect(r.jumps).toEqual([{ step: 140, from: 3, to: 4, change: 1 }]);
     expect(r.plateauLengths).toEqual([14, 8]);
   });
 
@@ -100,14 +100,14 @@ describe('detectStaircase', () => {
       { startStep: 0, endStep: 20, rank: 4 },
       { startStep: 30, endStep: 60, rank: 6 },
     ]);
-    expect(r.jumps).toEqual([{ step: 30, from: 4, to: 6 }]);
+    expect(r.jumps).toEqual([{ step: 30, from: 4, to: 6, change: 2 }]);
     // With minPlateau = 1 the single 5 is a stair of its own.
     expect(detectStaircase(series([4, 4, 4, 5, 6, 6, 6]), { minPlateau: 1 }).plateauLengths).toEqual([3, 1, 3]);
     // A large one-point spike is not flicker but is too short to be a stair; the equal neighbours join.
     expect(detectStaircase(series([5, 5, 5, 9, 5, 5, 5])).stairs).toEqual([{ startStep: 0, endStep: 60, rank: 5 }]);
     // A short leading run joins the first stair; a short trailing run is kept.
     expect(detectStaircase(series([1, 3, 3, 3])).stairs).toEqual([{ startStep: 0, endStep: 30, rank: 3 }]);
-    expect(detectStaircase(series([3, 3, 3, 5])).jumps).toEqual([{ step: 30, from: 3, to: 5 }]);
+    expect(detectStaircase(series([3, 3, 3, 5])).jumps).toEqual([{ step: 30, from: 3, to: 5, change: 2 }]);
   });
 
   it('reports a constant series as one stair with no jumps', () => {
@@ -154,6 +154,7 @@ describe('detectStaircase', () => {
       jumps: [],
       plateauLengths: [],
       monotone: true,
+      trend: 'flat',
       spearman: null,
       lossDropAtJumps: null,
     });
@@ -223,6 +224,134 @@ describe('detectStaircase', () => {
         const sorted = [...ranks].sort((a, b) => a - b);
         const rs = detectStaircase(series(sorted), { tolerance: 0 });
         return JSON.stringify(r.stairs.map((s) => s.rank)) === JSON.stringify(runs) && rs.monotone;
+      }),
+    );
+  });
+});
+
+/**
+ * An independent reference for series without flicker (every change larger
+ * than the tolerance), written point by point: each measurement takes the
+ * rank of the first run at or after it that stands (long enough, the last, or
+ * the first when it leads a transition of ≥ minPlateau measurements); stairs
+ * are the runs of those labels.
+ */
+function referenceStaircase(ranks: number[], minPlateau: number, tolerance: number) {
+  const runOf: number[] = [];
+  const runs: { start: number; end: number; rank: number }[] = [];
+  ranks.forEach((rank, i) => {
+    if (i > 0 && rank === ranks[i - 1]) runs[runs.length - 1]!.end = i;
+    else runs.push({ start: i, end: i, rank });
+    runOf.push(runs.length - 1);
+  });
+  const stands = runs.map((r, k) => k === runs.length - 1 || r.end - r.start + 1 >= minPlateau);
+  const lead = stands.indexOf(true);
+  if (lead > 0 && runs[lead]!.start >= minPlateau) stands[0] = true;
+  const label = ranks.map((_, i) => {
+    let k = runOf[i]!;
+    while (!stands[k]) k++;
+    return runs[k]!.rank;
+  });
+  const stairs: { startStep: number; endStep: number; rank: number }[] = [];
+  label.forEach((rank, i) => {
+    if (i > 0 && rank === label[i - 1]) stairs[stairs.length - 1]!.endStep = 10 * i;
+    else stairs.push({ startStep: 10 * i, endStep: 10 * i, rank });
+  });
+  const jumps = stairs.slice(1).map((s, k) => ({ step: s.startStep, from: stairs[k]!.rank, to: s.rank, change: s.rank - stairs[k]!.rank }));
+  let monotone = true;
+  for (let k = 1; k < stairs.length; k++) {
+    const highest = Math.max(...stairs.slice(0, k).map((s) => s.rank));
+    if (stairs[k]!.rank < highest - tolerance) monotone = false;
+  }
+  const ups = jumps.filter((j) => j.to > j.from).length;
+  const downs = jumps.length - ups;
+  const trend = jumps.length === 0 ? 'flat' : ups === 0 ? 'falling' : downs === 0 ? 'rising' : 'mixed';
+  return { stairs, jumps, monotone, trend };
+}
+
+/** A random step series: plateaus of 1–5 measurements, each change of either sign and larger than `tolerance`. */
+const stepSeries = fc.integer({ min: 0, max: 2 }).chain((tolerance) =>
+  fc.record({
+    tolerance: fc.constant(tolerance),
+    start: fc.integer({ min: 0, max: 50 }),
+    plateaus: fc.array(
+      fc.record({ length: fc.integer({ min: 1, max: 5 }), size: fc.integer({ min: tolerance + 1, max: tolerance + 4 }), up: fc.boolean() }),
+      { minLength: 1, maxLength: 15 },
+    ),
+    minPlateau: fc.integer({ min: 1, max: 4 }),
+    flicker: fc.integer({ min: 1, max: 5 }),
+  }),
+);
+
+function ranksOf(start: number, plateaus: { length: number; size: number; up: boolean }[]): number[] {
+  const out: number[] = [];
+  let rank = start;
+  plateaus.forEach((p, k) => {
+    if (k > 0) rank += p.up ? p.size : -p.size;
+    for (let i = 0; i < p.length; i++) out.push(rank);
+  });
+  return out;
+}
+
+describe('detectStaircase on ranks that fall', () => {
+  it('reports a steady fall as stairs going down, not one monotone stair', () => {
+    const r = detectStaircase(series([10, 9, 8, 7, 6, 5, 4, 3, 2, 1]));
+    expect(r.stairs).toEqual([
+      { startStep: 0, endStep: 0, rank: 10 },
+      { startStep: 10, endStep: 90, rank: 1 },
+    ]);
+    expect(r.jumps).toEqual([{ step: 10, from: 10, to: 1, change: -9 }]);
+    expect(r.monotone).toBe(false);
+    expect(r.trend).toBe('falling');
+    expect(describeTrend(r)).toBe('falling');
+  });
+
+  it('finds falling plateaus with negative jumps, like a conv layer compressing', () => {
+    const ranks = [142, 142, 142, 120, 120, 120, 95, 95, 67, 67, 67];
+    const r = detectStaircase(series(ranks, ranks.map((_, i) => 1 / (i + 1))));
+    expect(r.stairs.map((s) => s.rank)).toEqual([142, 120, 95, 67]);
+    expect(r.jumps.map((j) => j.change)).toEqual([-22, -25, -28]);
+    expect(r.monotone).toBe(false);
+    expect(r.trend).toBe('falling');
+    // Rank and loss fall together; the ties within plateaus keep ρ just below 1.
+    expect(r.spearman!).toBeGreaterThan(0.95);
+  });
+
+  it('describes a series that rises, then falls, then rises', () => {
+    const r = detectStaircase(series([2, 2, 2, 6, 6, 6, 3, 3, 3, 8, 8, 8]));
+    expect(r.jumps.map((j) => j.change)).toEqual([4, -3, 5]);
+    expect(r.trend).toBe('mixed');
+    expect(r.monotone).toBe(false);
+    expect(describeTrend(r)).toBe('rising, then falling, then rising');
+    expect(detectStaircase(series([5, 5, 5])).trend).toBe('flat');
+    expect(describeTrend(detectStaircase(series([1, 1, 4, 4, 9, 9])))).toBe('rising');
+  });
+
+  it('property: equals an independent reference on random step series', () => {
+    fc.assert(
+      fc.property(stepSeries, ({ tolerance, start, plateaus, minPlateau, flicker }) => {
+        const ranks = ranksOf(start, plateaus);
+        const got = detectStaircase(series(ranks), { tolerance, minPlateau, flicker });
+        const want = referenceStaircase(ranks, minPlateau, tolerance);
+        expect(got.stairs).toEqual(want.stairs);
+        expect(got.jumps).toEqual(want.jumps);
+        expect(got.monotone).toBe(want.monotone);
+        expect(got.trend).toBe(want.trend);
+        expect(got.plateauLengths.reduce((a, b) => a + b, 0)).toBe(ranks.length);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('property: a series mirrored (rank → −rank) has mirrored jumps and the opposite trend', () => {
+    fc.assert(
+      fc.property(stepSeries, ({ start, plateaus, minPlateau }) => {
+        const ranks = ranksOf(start, plateaus);
+        const up = detectStaircase(series(ranks), { minPlateau, tolerance: 0 });
+        const down = detectStaircase(series(ranks.map((r) => -r)), { minPlateau, tolerance: 0 });
+        expect(down.jumps.map((j) => -j.change)).toEqual(up.jumps.map((j) => j.change));
+        const opposite = { rising: 'falling', falling: 'rising', mixed: 'mixed', flat: 'flat' } as const;
+        expect(down.trend).toBe(opposite[up.trend]);
       }),
     );
   });

@@ -68,7 +68,7 @@ describe('RankTracker in model.fit', () => {
         tensorCounts.push(tf.memory().numTensors);
       },
     };
-    await model.fit(x, y, { epochs, batchSize: N, shuffle: false, verbose: 0, callbacks: [tracker.callback(), checker] });
+    await model.fit(x, y, { epochs, batchSize: N, shuffle: false, verbose: 0, callbacks: [tracker.callback(), new tf.CustomCallback(checker)] });
     await tracker.flush();
 
     const steps = tracker.records.map((r) => r.step);

@@ -1,6 +1,8 @@
 /**
  * Detects the staircase phenomenon (docs/paper.md) in a training log: the
- * ε-rank rising in plateaus ("stairs") while the loss falls.
+ * ε-rank rising in plateaus ("stairs") while the loss falls. Ranks that fall
+ * (a conv layer compressing, say), or fall and rise, are stairs too: jumps
+ * carry their sign and `trend` says which way the series went.
  */
 import { invalidArgument } from '../core/errors.js';
 import { describe } from '../core/matrix.js';
@@ -28,7 +30,15 @@ export interface Jump {
   step: number;
   from: number;
   to: number;
+  /** to − from: positive where the rank rises, negative where it falls. */
+  change: number;
 }
+
+/**
+ * Which way the stairs go: 'flat' (no jump), 'rising' (every jump up),
+ * 'falling' (every jump down) or 'mixed'.
+ */
+export type Trend = 'flat' | 'rising' | 'falling' | 'mixed';
 
 export interface Staircase {
   /** Maximal runs of constant smoothed rank, in order; together they cover every measurement. */
@@ -39,6 +49,7 @@ export interface Staircase {
   plateauLengths: number[];
   /** The stair ranks never fall more than `tolerance` below their running maximum. */
   monotone: boolean;
+  trend: Trend;
   /**
    * Spearman's rank correlation between loss and measured (unsmoothed) rank
    * over the points that have a loss, with average ranks for ties. null with
@@ -68,9 +79,13 @@ export interface Staircase {
  *   largest drop below the running maximum still called `monotone`.
  * - `minPlateau` (integer ≥ 1, default 2): stairs need this many
  *   measurements. Shorter runs are transitions and join the following stair
- *   (a rise through 4 → 5 → 6 seen once at 5 is one jump 4 → 6); the last run
- *   is kept whatever its length, since the series may end mid-plateau. Equal
- *   neighbours left by this merge are joined into one stair.
+ *   (a rise through 4 → 5 → 6 seen once at 5 is one jump 4 → 6, a fall
+ *   through 6 → 5 → 4 one jump 6 → 4); the last run is kept whatever its
+ *   length, since the series may end mid-plateau. So is the first when the
+ *   transition it leads lasts `minPlateau` measurements or more, since the
+ *   series began there: 10, 9, …, 1 is one jump 10 → 1, while a single first
+ *   measurement before a plateau (1, 3, 3, 3) joins it. Equal neighbours left
+ *   by this merge are joined into one stair.
  * - `window` (integer ≥ 1, default 2): the jump into the stair starting at
  *   measurement j happens between measurements j−1 and j; its window is the
  *   `window` measurements on each side, j−window … j+window−1. The log-loss
@@ -113,11 +128,13 @@ export function detectStaircase(series: readonly StaircasePoint[], options: Stai
   }
 
   const losses = series.map((p) => (p.loss === undefined || p.loss === null ? null : p.loss));
+  const jumps = stairs.slice(1).map((s, i) => ({ step: series[s.first]!.step, from: stairs[i]!.rank, to: s.rank, change: s.rank - stairs[i]!.rank }));
   return {
     stairs: stairs.map((s) => ({ startStep: series[s.first]!.step, endStep: series[s.last]!.step, rank: s.rank })),
-    jumps: stairs.slice(1).map((s, i) => ({ step: series[s.first]!.step, from: stairs[i]!.rank, to: s.rank })),
+    jumps,
     plateauLengths: stairs.map((s) => s.last - s.first + 1),
     monotone,
+    trend: trendOf(jumps),
     spearman: spearman(losses, ranks),
     lossDropAtJumps: lossDropAtJumps(losses, stairs.slice(1).map((s) => s.first), window),
   };
@@ -207,13 +224,20 @@ function smooth(runs: Run[], flicker: number, tolerance: number): Run[] {
   return out;
 }
 
-/** Joins runs shorter than `minPlateau` into the following run, then equal neighbours. */
+/**
+ * Joins runs shorter than `minPlateau` into the following run, then equal
+ * neighbours. The last run always stands; the first does when the short runs
+ * it leads add up to `minPlateau` measurements or more.
+ */
 function mergeShort(runs: Run[], minPlateau: number): Run[] {
+  const length = (r: Run) => r.last - r.first + 1;
+  const stands = runs.map((r, k) => k === runs.length - 1 || length(r) >= minPlateau);
+  const firstStanding = stands.indexOf(true);
+  if (firstStanding > 0 && runs[firstStanding - 1]!.last - runs[0]!.first + 1 >= minPlateau) stands[0] = true;
   const out: Run[] = [];
   let pendingFirst: number | null = null;
   runs.forEach((run, k) => {
-    const isLast = k === runs.length - 1;
-    if (run.last - run.first + 1 < minPlateau && !isLast) {
+    if (!stands[k]) {
       pendingFirst ??= run.first;
       return;
     }
@@ -224,6 +248,27 @@ function mergeShort(runs: Run[], minPlateau: number): Run[] {
     else out.push(stair);
   });
   return out;
+}
+
+function trendOf(jumps: readonly Jump[]): Trend {
+  const up = jumps.some((j) => j.change > 0);
+  const down = jumps.some((j) => j.change < 0);
+  return up && down ? 'mixed' : up ? 'rising' : down ? 'falling' : 'flat';
+}
+
+/**
+ * The direction of the stairs in words, for summaries: 'flat', 'rising',
+ * 'falling', or the phases of a mixed series in order ('rising, then falling').
+ */
+export function describeTrend(s: Pick<Staircase, 'jumps'>): string {
+  const phases: string[] = [];
+  for (const j of s.jumps) {
+    const word = j.change > 0 ? 'rising' : 'falling';
+    if (phases[phases.length - 1] !== word) phases.push(word);
+  }
+  if (phases.length === 0) return 'flat';
+  if (phases.length <= 4) return phases.join(', then ');
+  return `mixed (${phases.length} phases, ${phases[0]} first, ${phases[phases.length - 1]} last)`;
 }
 
 /** Spearman's ρ between loss and rank over the points that have a loss. */

@@ -19,7 +19,7 @@ export function defaultReportPath(log: string): string {
 
 /** Runs the command; errors (EffrankError ERR_INVALID_ARGUMENT naming the line) propagate to the caller. */
 export async function runReport(log: string, o: ReportCommandOptions, print: (line: string) => void = console.log): Promise<void> {
-  const records = loadLog(log);
+  const records = loadLog(log, { onWarning: (message) => console.warn(`effrank report: warning: ${message}`) });
   const out = o.out ?? defaultReportPath(log);
   const written = await writeReport(records, { out, png: o.png ?? false, title: o.title ?? `effrank report: ${basename(log)}`, source: basename(log) });
   print(`wrote ${written.html} (${written.charts.length} charts from ${records.length} records)`);

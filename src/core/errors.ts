@@ -10,6 +10,7 @@ export type EffrankErrorCode =
   | 'ERR_OUT_OF_MEMORY'
   | 'ERR_THREAD_LIMIT'
   | 'ERR_IO'
+  | 'ERR_LOG_IN_USE'
   | 'ERR_INTERNAL';
 
 export const ERROR_CODES: readonly EffrankErrorCode[] = [
@@ -20,6 +21,7 @@ export const ERROR_CODES: readonly EffrankErrorCode[] = [
   'ERR_OUT_OF_MEMORY',
   'ERR_THREAD_LIMIT',
   'ERR_IO',
+  'ERR_LOG_IN_USE',
   'ERR_INTERNAL',
 ];
 

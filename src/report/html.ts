@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 
+import { describeTrend } from '../analysis/staircase.js';
 import type { RankRecord } from '../tfjs/options.js';
 import { type ReportChart, chartsOf, epsColor } from './charts.js';
 import { type LayerData, type ReportData, type ReportOptions, buildReportData } from './model.js';
@@ -53,7 +54,7 @@ function fmtPct(v: number | null): string {
 function jumpList(layer: LayerData, i: number): string {
   const jumps = layer.eps[i]!.staircase.jumps;
   if (jumps.length === 0) return '—';
-  const shown = jumps.slice(0, 8).map((j) => `<span>${j.step} (${j.from}→${j.to})</span>`);
+  const shown = jumps.slice(0, 8).map((j) => `<span class="${j.change < 0 ? 'down' : 'up'}">${j.step} (${j.from}→${j.to})</span>`);
   return shown.join(', ') + (jumps.length > 8 ? `, <span>… +${jumps.length - 8} more</span>` : '');
 }
 
@@ -77,6 +78,7 @@ function summaryTable(data: ReportData): string {
           `<td class="jumps">${jumpList(layer, i)}</td>` +
           `<td class="spearman" data-value="${s.spearman ?? ''}">${fmtNum(s.spearman)}</td>` +
           `<td class="loss-drop" data-value="${s.lossDropAtJumps ?? ''}">${fmtPct(s.lossDropAtJumps)}</td>` +
+          `<td class="trend" data-value="${s.trend}">${esc(describeTrend(s))}</td>` +
           `<td class="monotone">${s.monotone ? 'yes' : 'no'}</td>` +
           `</tr>`,
       );
@@ -87,7 +89,7 @@ function summaryTable(data: ReportData): string {
     `<th class="l">layer</th><th>n</th><th class="l">ε</th><th>first<br>ε-rank</th><th>final<br>ε-rank</th><th>max<br>ε-rank</th>` +
     `<th>stairs</th><th>jumps</th><th class="jumps">jumps at ${esc(data.xLabel)}<br>(ε-rank from→to)</th>` +
     `<th title="Spearman rank correlation between loss and ε-rank">Spearman<br>ρ(loss, rank)</th>` +
-    `<th title="share of the log-loss decrease inside the windows around the jumps">loss drop<br>at jumps</th><th>monotone</th>` +
+    `<th title="share of the log-loss decrease inside the windows around the jumps">loss drop<br>at jumps</th><th class="l" title="which way the stairs go: rising, falling, or the phases in order">trend</th><th>monotone</th>` +
     `</tr></thead><tbody>${rows.join('')}</tbody></table></div>`
   );
 }
@@ -139,6 +141,7 @@ function explanations(data: ReportData): string {
     `<dt>stairs and jumps</dt><dd>From <code>detectStaircase</code>: maximal runs of constant (flicker-smoothed) ε-rank, and the rises between them.</dd>` +
     `<dt>Spearman ρ(loss, rank)</dt><dd>Rank correlation between the training loss and the ε-rank over the measurements with a loss; the staircase predicts a strongly negative value. “—”: fewer than 3 losses or a constant series.</dd>` +
     `<dt>loss drop at jumps</dt><dd>Share of the total log-loss decrease that happens in the windows around the jumps.</dd>` +
+    `<dt>trend</dt><dd>Which way the stairs go: rising (every jump up), falling (every jump down), or the phases of a series that does both, in order (“rising, then falling”).</dd>` +
     `<dt>monotone</dt><dd>The stairs never fall below their running maximum by more than the tolerance.</dd>` +
     `</dl>` +
     (data.layers.some((l) => l.records.length > data.maxPoints) ? `<p class="meta">Lines with more than ${data.maxPoints} points are downsampled (each bucket keeps its first, lowest, highest and last point).</p>` : '')

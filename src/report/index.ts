@@ -14,6 +14,7 @@ import { type ReportOptions, buildReportData } from './model.js';
 export { renderCharts, renderStaircaseSvg, type ReportChart, type StaircaseSvgOptions } from './charts.js';
 export { renderReport } from './html.js';
 export { loadLog, parseLog, validateRecord } from './load-log.js';
+export type { LoadLogOptions } from './load-log.js';
 export { buildReportData, type ReportData, type ReportOptions, type LayerData, type EpsSeries } from './model.js';
 export { linearScale, linearTicks, logScale, logTicks, downsampleIndices, type Scale, type Tick } from './scales.js';
 

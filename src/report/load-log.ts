@@ -4,6 +4,7 @@
  */
 
 import { EffrankError, invalidArgument } from '../core/errors.js';
+import { readOptions } from '../core/options.js';
 import { readRegularFileText } from '../io/binary.js';
 import type { RankRecord } from '../tfjs/options.js';
 
@@ -67,12 +68,33 @@ export function validateRecord(value: unknown, where: string): RankRecord {
   return r as unknown as RankRecord;
 }
 
+export interface LoadLogOptions {
+  /**
+   * Receives a message for each line skipped: only a cut-off last line (no
+   * newline after it, not valid JSON), which a run killed mid-write leaves.
+   * Default: process.emitWarning.
+   */
+  onWarning?: (message: string) => void;
+}
+
+function warningHandler(options: LoadLogOptions | undefined, fn: string): (message: string) => void {
+  const { onWarning } = readOptions(options, fn, ['onWarning']);
+  if (onWarning !== undefined && typeof onWarning !== 'function') throw invalidArgument(`${fn}: onWarning must be a function`);
+  return onWarning ?? ((message) => process.emitWarning(message, 'EffrankWarning'));
+}
+
 /**
  * Parses JSON Lines text: one record per non-blank line. `source` names the
- * file in error messages. Throws ERR_INVALID_ARGUMENT naming the line.
+ * file in error messages. Throws ERR_INVALID_ARGUMENT naming the line; the
+ * one exception is a cut-off last line (see LoadLogOptions.onWarning), which
+ * is skipped with a warning so the records before it are still read.
  */
-export function parseLog(textIn: string, source = 'log'): RankRecord[] {
-  const lines = textIn.replace(/^\uFEFF/, '').split(/\r?\n/);
+export function parseLog(textIn: string, source = 'log', options?: LoadLogOptions): RankRecord[] {
+  const warn = warningHandler(options, 'parseLog');
+  const text = textIn.replace(/^\uFEFF/, '');
+  const lines = text.split(/\r?\n/);
+  // The line a killed writer left: the last one, not terminated by a newline.
+  const cutOff = text.endsWith('\n') ? -1 : lines.length - 1;
   const records: RankRecord[] = [];
   lines.forEach((line, i) => {
     if (line.trim() === '') return;
@@ -82,6 +104,10 @@ export function parseLog(textIn: string, source = 'log'): RankRecord[] {
       value = JSON.parse(line);
     } catch (e) {
       const snippet = line.length > 40 ? `${line.slice(0, 40)}…` : line;
+      if (i === cutOff && records.length > 0) {
+        warn(`${where} is cut off (no newline, not valid JSON: ${snippet}), probably by a run that was killed while writing; skipped it and read the ${records.length} records before it`);
+        return;
+      }
       throw invalidArgument(`${where}: not valid JSON (${(e as Error).message.split('\n')[0]}): ${snippet}`);
     }
     records.push(validateRecord(value, where));
@@ -90,13 +116,14 @@ export function parseLog(textIn: string, source = 'log'): RankRecord[] {
   return records;
 }
 
-/** Reads and parses a JSONL log file. */
-export function loadLog(path: string): RankRecord[] {
+/** Reads and parses a JSONL log file (see parseLog). */
+export function loadLog(path: string, options?: LoadLogOptions): RankRecord[] {
+  warningHandler(options, 'loadLog');
   let content: string;
   try {
     content = readRegularFileText(path); // a FIFO or a device would block or never end
   } catch (e) {
     throw invalidArgument(`cannot read ${path}: ${e instanceof EffrankError ? e.message.replace(`${path}: `, '') : String(e)}`);
   }
-  return parseLog(content, path);
+  return parseLog(content, path, options);
 }

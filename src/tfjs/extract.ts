@@ -5,16 +5,20 @@
  * an unchunked probe, the N×N kernel ΦΦᵀ) is formed by tf.matMul on the
  * backend, only that crosses over, and src/spectrum/centering.ts finishes it.
  */
+import { invalidArgument } from '../core/errors.js';
 import { finishGram, finishKernel } from '../spectrum/centering.js';
 import { GramAccumulator } from '../spectrum/gram-accumulator.js';
 import { sideFor } from '../spectrum/route.js';
-import type { ResolvedOptions } from './options.js';
+import type { FeatureMode, ResolvedOptions } from './options.js';
 import type { LayersModelLike, TensorLike } from './types.js';
 
 export interface LayerFeatures {
   layer: string;
+  /** Feature rows: probe rows, times positions in 'channels' mode. */
   N: number;
   n: number;
+  /** How the layer output became features. */
+  mode: FeatureMode;
   /** Host path, unchunked: the activations, row-major N×n. */
   features?: Float32Array;
   /** Host path, chunked: the float64 Gram of all chunks (unscaled, uncentred). */
@@ -22,7 +26,11 @@ export interface LayerFeatures {
   /** Device path: the finished Gram (weighted, centred, scaled) widened to float64: n×n, or N×N when `deviceSide` is 'dual'. */
   deviceGram?: Float64Array;
   deviceSide?: 'primal' | 'dual';
-  /** Per-layer weights when they differ from the tracker's (e.g. positions as sample points). */
+  /**
+   * Quadrature weight of each of the N rows: the tracker's weights, or in
+   * 'channels' mode each sample's weight (1 by default) spread evenly over its
+   * positions. undefined means all 1.
+   */
   weights?: Float64Array;
 }
 
@@ -37,9 +45,12 @@ export class FeatureExtractor {
   #sub: LayersModelLike | null = null;
   /** Units (columns) of each tracked layer's flattened output, from the last forward pass. */
   #units: number[] = [];
+  /** Per layer: feature rows per probe row (positions in 'channels' mode, else 1). */
+  readonly #positions: number[];
 
   constructor(o: ResolvedOptions) {
     this.#o = o;
+    this.#positions = o.layers.map((l, i) => positionsOf(l, o.layerFeatures[i]!));
   }
 
   #subModel(): LayersModelLike {
@@ -48,18 +59,20 @@ export class FeatureExtractor {
     return this.#sub;
   }
 
+  /** Each tracked layer's output on `chunk` as a 2-D feature matrix, in its feature mode. */
   #forward(chunk: TensorLike): TensorLike[] {
     // One batch for the whole chunk: predict's default of 32 rows per batch costs ~1.4 ms more here.
     const out = this.#subModel().predict(chunk, { batchSize: chunk.shape[0] }) as TensorLike | TensorLike[];
     const list = Array.isArray(out) ? out : [out];
-    return list.map((t) => t.reshape([t.shape[0]!, -1]));
+    return list.map((t, i) => toFeatureMatrix(this.#o.tf, t, this.#o.layerFeatures[i]!));
   }
 
   /** Runs the probe through the model; `device` selects, per layer, where the Gram is formed. */
   async extract(device: boolean[]): Promise<LayerFeatures[]> {
     const { tf, probe, probeChunk, layers } = this.#o;
     const N = probe.shape[0]!;
-    const results: LayerFeatures[] = layers.map((l) => ({ layer: l.name, N, n: 0 }));
+    const results: LayerFeatures[] = layers.map((l, i) => ({ layer: l.name, N: 0, n: 0, mode: this.#o.layerFeatures[i]! }));
+    const positions = this.#positions;
     const sums: Float64Array[] = [];
     for (let r0 = 0; r0 < N; r0 += probeChunk) {
       const rows = Math.min(probeChunk, N - r0);
@@ -69,12 +82,13 @@ export class FeatureExtractor {
         const chunk = whole ? probe : probe.slice([r0], [rows]);
         return this.#forward(chunk).map((phi, i) => {
           this.#units[i] = phi.shape[1]!;
-          return device[i] ? this.#deviceGram(phi, r0, rows, whole) : [phi];
+          return device[i] ? this.#deviceGram(phi, rowWeights(this.#o.weights, r0, rows, positions[i]!), whole) : [phi];
         });
       });
       try {
         for (let i = 0; i < outputs.length; i++) {
           const res = results[i]!;
+          res.N += rows * positions[i]!;
           if (device[i]) {
             const [g, s] = outputs[i]!;
             const values = await g!.data();
@@ -96,8 +110,8 @@ export class FeatureExtractor {
               res.features = data;
             } else {
               res.accumulator ??= new GramAccumulator(res.n);
-              const w = this.#o.weights?.subarray(r0, r0 + rows);
-              await res.accumulator.addAsync({ data, rows, cols: res.n }, w);
+              const w = rowWeights(this.#o.weights, r0, rows, positions[i]!);
+              await res.accumulator.addAsync({ data, rows: rows * positions[i]!, cols: res.n }, w);
             }
           }
         }
@@ -106,10 +120,12 @@ export class FeatureExtractor {
       }
     }
     results.forEach((res, i) => {
+      res.weights = rowWeights(this.#o.weights, 0, N, positions[i]!);
       if (!res.deviceGram) return;
-      const { weights, center, scale } = this.#o;
+      const { center, scale } = this.#o;
+      const weights = res.weights;
       if (res.deviceSide === 'dual') {
-        finishKernel(res.deviceGram, N, { weights, center, scale });
+        finishKernel(res.deviceGram, res.N, { weights, center, scale });
       } else {
         const weightSum = weights ? weights.reduce((a, b) => a + b, 0) : N;
         finishGram(res.deviceGram, res.n, { sums: sums[i], weightSum, center, scale });
@@ -119,16 +135,76 @@ export class FeatureExtractor {
   }
 
   /**
-   * On the device, for rows [r0, r0 + rows): [Φᵀ·diag(w)·Φ, Φᵀ·w] (primal), or
+   * On the device, for one chunk's feature rows: [Φᵀ·diag(w)·Φ, Φᵀ·w] (primal), or
    * [Φ·Φᵀ] (dual: a wide layer on the whole probe, where N×N is smaller than
    * n×n; weights and centring are applied on the host by finishKernel).
    */
-  #deviceGram(phi: TensorLike, r0: number, rows: number, whole: boolean): TensorLike[] {
-    const { tf, weights } = this.#o;
+  #deviceGram(phi: TensorLike, weights: Float64Array | undefined, whole: boolean): TensorLike[] {
+    const { tf } = this.#o;
+    const rows = phi.shape[0]!; // feature rows of this chunk (positions included)
     if (whole && sideFor(rows, phi.shape[1]!) === 'dual') return [tf.matMul(phi, phi, false, true)];
     // tfjs takes float32 values; the weights are only scaled by them.
-    const w = weights ? tf.tensor1d(Float32Array.from(weights.subarray(r0, r0 + rows))).reshape([rows, 1]) : null;
+    const w = weights ? tf.tensor1d(Float32Array.from(weights)).reshape([rows, 1]) : null;
     const weighted = w ? tf.mul(phi, w) : phi;
     return [tf.matMul(weighted, phi, true, false), tf.sum(weighted, 0)];
   }
+}
+
+/**
+ * Positions per sample that become feature rows: the product of the axes
+ * between batch and channels in 'channels' mode, 1 otherwise.
+ */
+function positionsOf(layer: { output: unknown; name: string }, mode: FeatureMode): number {
+  if (mode !== 'channels') return 1;
+  const out = (Array.isArray(layer.output) ? layer.output[0] : layer.output) as { shape: (number | null)[] };
+  const inner = out.shape.slice(1, -1);
+  if (inner.some((d) => d === null)) {
+    throw invalidArgument(`layer '${layer.name}' has an output of shape [${out.shape.map((d) => d ?? 'null').join(', ')}]: 'channels' needs fixed positions`);
+  }
+  return (inner as number[]).reduce((a, b) => a * b, 1);
+}
+
+/** [rows, …positions, C] → the N×n matrix of a feature mode (see FEATURE_MODES). */
+function toFeatureMatrix(tf: ResolvedOptions['tf'], t: TensorLike, mode: FeatureMode): TensorLike {
+  const [rows, ...rest] = t.shape as [number, ...number[]];
+  if (rest.length <= 1 || mode === 'flatten') return t.reshape([rows, -1]);
+  const channels = rest[rest.length - 1]!;
+  if (mode === 'channels') return t.reshape([-1, channels]); // row-major: sample i's positions are rows i·P … i·P+P−1
+  return tf.mean(t, rest.slice(0, -1).map((_, k) => k + 1)) as TensorLike;
+}
+
+/**
+ * The weights of probe rows [r0, r0 + rows) as feature rows: the tracker's
+ * weights (undefined: all 1), each repeated `positions` times divided by it.
+ */
+function rowWeights(weights: Float64Array | undefined, r0: number, rows: number, positions: number): Float64Array | undefined {
+  if (positions === 1) return weights && (r0 === 0 && rows === weights.length ? weights : weights.subarray(r0, r0 + rows));
+  const out = new Float64Array(rows * positions);
+  for (let i = 0; i < rows; i++) out.fill((weights ? weights[r0 + i]! : 1) / positions, i * positions, (i + 1) * positions);
+  return out;
+}
+
+/**
+ * Activations a custom loop already downloaded ([N, …positions, C], row-major)
+ * as the feature rows of `mode`, on the host: the same matrices as
+ * toFeatureMatrix gives on the device.
+ */
+export function hostFeatures(layer: string, data: Float32Array, shape: readonly number[], mode: FeatureMode, weights: Float64Array | undefined): LayerFeatures {
+  const [rows, ...rest] = shape as [number, ...number[]];
+  const n = rest.reduce((a, b) => a * b, 1);
+  if (rest.length <= 1 || mode === 'flatten') return { layer, N: rows, n, mode, weights, features: data };
+  const channels = rest[rest.length - 1]!;
+  const positions = n / channels;
+  if (mode === 'channels') return { layer, N: rows * positions, n: channels, mode, weights: rowWeights(weights, 0, rows, positions), features: data };
+  const pooled = new Float64Array(rows * channels);
+  for (let i = 0; i < rows; i++) {
+    for (let p = 0; p < positions; p++) {
+      const base = (i * positions + p) * channels;
+      for (let c = 0; c < channels; c++) pooled[i * channels + c]! += data[base + c]!;
+    }
+  }
+  // Summed in float64, stored as the float32 activations are.
+  const features = new Float32Array(rows * channels);
+  for (let k = 0; k < features.length; k++) features[k] = pooled[k]! / positions;
+  return { layer, N: rows, n: channels, mode, weights, features };
 }

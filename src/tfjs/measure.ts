@@ -43,6 +43,7 @@ export async function measureLayer(lf: LayerFeatures, o: ResolvedOptions, want: 
     layer: lf.layer,
     n: lf.n,
     N: lf.N,
+    features: lf.mode,
     epsRank: Object.fromEntries(o.eps.map((e, i) => [String(e), out.counts![i]!])),
     lambdaMax: out.lambdaMax,
     method: out.method === 'svd' ? 'svd' : lf.deviceGram ? 'gram-device' : 'gram-host',

@@ -1,8 +1,27 @@
 /** Validation of RankTracker options: everything is checked before training starts. */
 import { invalidArgument } from '../core/errors.js';
 import { describe } from '../core/matrix.js';
-import { toWeights } from '../core/options.js';
+import { checkOneOf, checkPositive, checkPositiveInteger, optionalBoolean, readOptions, requireOptions, toWeights } from '../core/options.js';
 import type { LayerLike, LayersModelLike, TensorLike, TfNamespace } from './types.js';
+
+/**
+ * How a layer output with spatial or sequence axes, [N, …positions, C],
+ * becomes an N×n feature matrix (outputs of rank 2 are the same in every mode):
+ * - 'flatten' (default, the paper's ε-rank): every unit at every position is one
+ *   function of the input: N rows of positions·C neurons.
+ * - 'channels': positions become extra sample points: N·positions rows of C
+ *   neurons, each sample's weight spread evenly over its positions.
+ * - 'pool': the global mean over positions: N rows of C neurons.
+ */
+export const FEATURE_MODES = ['flatten', 'channels', 'pool'] as const;
+export type FeatureMode = (typeof FEATURE_MODES)[number];
+
+/** One tracked layer with its own options: `{ layer: 'conv2', features: 'channels' }`. */
+export interface LayerSpec {
+  /** A layer name or an index into model.layers. */
+  layer: string | number;
+  features?: FeatureMode;
+}
 
 export const MEASURES = ['epsRank', 'numericalRank', 'entropyRank', 'stableRank', 'participationRatio', 'approximateRank'] as const;
 export type MeasureName = (typeof MEASURES)[number];
@@ -14,8 +33,10 @@ export interface RankTrackerOptions {
   model: LayersModelLike;
   /** Probe inputs (the quadrature points), shape [N, …input shape]. The tracker does not dispose it. */
   probe: TensorLike;
-  /** 'last-hidden' (default), 'all-hidden', or layer names / indices into model.layers. */
-  layers?: 'last-hidden' | 'all-hidden' | Array<string | number>;
+  /** 'last-hidden' (default), 'all-hidden', or layer names / indices into model.layers / LayerSpecs with per-layer options. */
+  layers?: 'last-hidden' | 'all-hidden' | Array<string | number | LayerSpec>;
+  /** How outputs with spatial or sequence axes become features (see FEATURE_MODES). Default 'flatten'. */
+  features?: FeatureMode;
   /** ε (absolute unless `relative`), one or several. Default 1e-3. */
   eps?: number | number[];
   relative?: boolean;
@@ -29,8 +50,14 @@ export interface RankTrackerOptions {
   every?: { epochs: number } | { batches: number };
   /** Which measures go into each record. Default ['epsRank']; λ_max is always there. */
   measures?: MeasureName[];
-  /** A JSON Lines file: truncated at construction, one record appended per line as it arrives. */
+  /**
+   * A JSON Lines file, one record per line as it arrives. Created, or
+   * truncated, at construction unless `appendLog`. A path another live
+   * tracker is writing is refused (ERR_LOG_IN_USE) until that one's close().
+   */
   log?: string;
+  /** Append to an existing log instead of truncating it. Default false. */
+  appendLog?: boolean;
   /** Called with each record, in step order. If it throws, training goes on and the error is reported once. */
   onRecord?: (record: RankRecord) => void;
   /** Where errors from onRecord or a measurement go. Default: console.warn, once per kind of error. */
@@ -58,8 +85,12 @@ export interface RankTrackerOptions {
 }
 
 export interface RankRecord {
-  /** Epochs completed (epoch mode) or batches completed (batch mode); 0 before training. */
+  /**
+   * The tracker's own count of epochs (epoch mode) or batches (batch mode)
+   * seen, across every fit() call it has watched; 0 before training.
+   */
   step: number;
+  /** Epochs completed as tfjs numbers them (includes fit's initialEpoch). */
   epoch: number;
   batch?: number;
   loss: number | null;
@@ -67,8 +98,13 @@ export interface RankRecord {
   /** Neurons of the layer and probe rows. */
   n: number;
   N: number;
-  /** Counts keyed by String(ε). */
+  /**
+   * Counts keyed by String(ε) of the ε as given (1e-6 → '0.000001'); look
+   * them up with rankAt(record, eps), which accepts any spelling of ε.
+   */
   epsRank: Record<string, number>;
+  /** How the layer output became features (see FEATURE_MODES). */
+  features?: FeatureMode;
   numericalRank?: number;
   entropyRank?: number;
   stableRank?: number;
@@ -98,6 +134,8 @@ export interface ResolvedOptions {
   model: LayersModelLike;
   probe: TensorLike;
   layers: LayerLike[];
+  /** Per tracked layer, parallel to `layers`. */
+  layerFeatures: FeatureMode[];
   eps: number[];
   relative: boolean;
   weights: Float64Array | undefined;
@@ -106,6 +144,7 @@ export interface ResolvedOptions {
   every: { unit: 'epochs' | 'batches'; count: number };
   measures: Set<MeasureName>;
   log: string | undefined;
+  appendLog: boolean;
   onRecord: ((record: RankRecord) => void) | undefined;
   onError: ((error: unknown) => void) | undefined;
   queueMax: number;
@@ -115,16 +154,6 @@ export interface ResolvedOptions {
   atStart: boolean;
   spectrum: boolean;
   tensorboard: string | undefined;
-}
-
-function positiveInteger(v: unknown, what: string): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) throw invalidArgument(`${what} must be a positive integer, got ${describe(v)}`);
-  return v;
-}
-
-function oneOf<T extends string>(v: unknown, allowed: readonly T[], what: string): T {
-  if (!allowed.includes(v as T)) throw invalidArgument(`${what} must be one of ${allowed.join(', ')}, got ${describe(v)}`);
-  return v as T;
 }
 
 /** Layers whose outputs are not model outputs and that are not input layers. */
@@ -137,30 +166,61 @@ export function hiddenLayers(model: LayersModelLike): LayerLike[] {
   });
 }
 
-function resolveLayers(model: LayersModelLike, spec: RankTrackerOptions['layers']): LayerLike[] {
-  const hidden = hiddenLayers(model);
-  if (spec === undefined || spec === 'last-hidden') {
-    if (hidden.length === 0) throw invalidArgument('the model has no hidden layer');
-    return [hidden[hidden.length - 1]!];
+const RANK_TRACKER_KEYS = [
+  'tf', 'model', 'probe', 'layers', 'features', 'eps', 'relative', 'weights', 'scale', 'center', 'every', 'measures',
+  'log', 'appendLog', 'onRecord', 'onError', 'queue', 'gram', 'probeChunk', 'atStart', 'spectrum', 'tensorboard',
+] as const satisfies readonly (keyof RankTrackerOptions)[];
+
+function layerByRef(model: LayersModelLike, s: unknown): LayerLike {
+  if (typeof s === 'number') {
+    if (!Number.isInteger(s) || s < 0 || s >= model.layers.length) {
+      throw invalidArgument(`layer index ${s} is out of range (the model has ${model.layers.length} layers)`);
+    }
+    return model.layers[s]!;
   }
-  if (spec === 'all-hidden') {
+  if (typeof s !== 'string') throw invalidArgument(`a layer must be a name or an index into model.layers, got ${describe(s)}`);
+  const found = model.layers.find((l) => l.name === s);
+  if (!found) throw invalidArgument(`unknown layer '${s}'; the model has: ${model.layers.map((l) => l.name).join(', ')}`);
+  return found;
+}
+
+function resolveLayers(model: LayersModelLike, spec: RankTrackerOptions['layers'], features: FeatureMode): { layers: LayerLike[]; modes: FeatureMode[] } {
+  const all = (layers: LayerLike[]) => ({ layers, modes: layers.map(() => features) });
+  const hidden = hiddenLayers(model);
+  if (spec === undefined || spec === 'last-hidden' || spec === 'all-hidden') {
     if (hidden.length === 0) throw invalidArgument('the model has no hidden layer');
-    return hidden;
+    return all(spec === 'all-hidden' ? hidden : [hidden[hidden.length - 1]!]);
   }
   if (!Array.isArray(spec) || spec.length === 0) {
     throw invalidArgument(`layers must be 'last-hidden', 'all-hidden' or a non-empty array of names/indices, got ${describe(spec)}`);
   }
-  return spec.map((s) => {
-    if (typeof s === 'number') {
-      if (!Number.isInteger(s) || s < 0 || s >= model.layers.length) {
-        throw invalidArgument(`layer index ${s} is out of range (the model has ${model.layers.length} layers)`);
-      }
-      return model.layers[s]!;
+  const layers: LayerLike[] = [];
+  const modes: FeatureMode[] = [];
+  spec.forEach((s, i) => {
+    if (s !== null && typeof s === 'object') {
+      const o = requireOptions(s, `RankTracker layers[${i}]`, ['layer', 'features'], 'layer');
+      layers.push(layerByRef(model, o.layer));
+      modes.push(o.features === undefined ? features : checkOneOf(o.features, FEATURE_MODES, `layers[${i}].features`));
+    } else {
+      layers.push(layerByRef(model, s));
+      modes.push(features);
     }
-    const found = model.layers.find((l) => l.name === s);
-    if (!found) throw invalidArgument(`unknown layer '${String(s)}'; the model has: ${model.layers.map((l) => l.name).join(', ')}`);
-    return found;
   });
+  const names = layers.map((l) => l.name);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) throw invalidArgument(`layer '${twice}' is listed twice`);
+  return { layers, modes };
+}
+
+function resolveEvery(every: unknown): ResolvedOptions['every'] {
+  if (every === undefined) return { unit: 'epochs', count: 1 };
+  const o = requireOptions(every as { epochs?: number; batches?: number }, 'RankTracker every', ['epochs', 'batches'], 'epochs: K } or { batches: K');
+  if ((o.epochs === undefined) === (o.batches === undefined)) {
+    throw invalidArgument(`every must be { epochs: K } or { batches: K }, got ${describe(every)}`);
+  }
+  return o.epochs !== undefined
+    ? { unit: 'epochs', count: checkPositiveInteger(o.epochs, 'every.epochs') }
+    : { unit: 'batches', count: checkPositiveInteger(o.batches, 'every.batches') };
 }
 
 function checkProbe(model: LayersModelLike, probe: TensorLike): void {
@@ -177,8 +237,8 @@ function checkProbe(model: LayersModelLike, probe: TensorLike): void {
   }
 }
 
-export function resolveOptions(o: RankTrackerOptions): ResolvedOptions {
-  if (o === null || typeof o !== 'object') throw invalidArgument('RankTracker needs an options object');
+export function resolveOptions(options: RankTrackerOptions): ResolvedOptions {
+  const o = requireOptions(options, 'RankTracker', RANK_TRACKER_KEYS, 'tf, model, probe');
   const { tf, model, probe } = o;
   if (!tf || typeof tf.tidy !== 'function' || typeof tf.model !== 'function') {
     throw invalidArgument('options.tf must be the tfjs namespace (import * as tf from "@tensorflow/tfjs")');
@@ -190,45 +250,41 @@ export function resolveOptions(o: RankTrackerOptions): ResolvedOptions {
   const N = probe.shape[0]!;
   const epsList = o.eps === undefined ? [1e-3] : Array.isArray(o.eps) ? o.eps : [o.eps];
   if (epsList.length === 0) throw invalidArgument('eps must not be empty');
-  for (const e of epsList) {
-    if (typeof e !== 'number' || !Number.isFinite(e) || e <= 0) throw invalidArgument(`eps must be finite and > 0, got ${describe(e)}`);
-  }
-  const scale = o.scale ?? 1;
-  if (typeof scale !== 'number' || !Number.isFinite(scale) || scale <= 0) throw invalidArgument(`scale must be finite and > 0, got ${describe(scale)}`);
-  let every: ResolvedOptions['every'] = { unit: 'epochs', count: 1 };
-  if (o.every !== undefined) {
-    if ('epochs' in o.every) every = { unit: 'epochs', count: positiveInteger(o.every.epochs, 'every.epochs') };
-    else if ('batches' in o.every) every = { unit: 'batches', count: positiveInteger(o.every.batches, 'every.batches') };
-    else throw invalidArgument(`every must be { epochs: K } or { batches: K }, got ${describe(o.every)}`);
-  }
+  epsList.forEach((e) => checkPositive(e, 'eps'));
   const measures = new Set<MeasureName>(['epsRank']);
-  for (const m of o.measures ?? []) measures.add(oneOf(m, MEASURES, 'measures[]'));
+  if (o.measures !== undefined && !Array.isArray(o.measures)) throw invalidArgument(`measures must be an array, got ${describe(o.measures)}`);
+  for (const m of o.measures ?? []) measures.add(checkOneOf(m, MEASURES, 'measures[]'));
   for (const [name, f] of [['onRecord', o.onRecord], ['onError', o.onError]] as const) {
     if (f !== undefined && typeof f !== 'function') throw invalidArgument(`${name} must be a function`);
   }
   if (o.log !== undefined && (typeof o.log !== 'string' || o.log === '')) throw invalidArgument('log must be a file path');
   if (o.tensorboard !== undefined && (typeof o.tensorboard !== 'string' || o.tensorboard === '')) throw invalidArgument('tensorboard must be a directory path');
+  const queue = readOptions(o.queue, 'RankTracker queue', ['max', 'policy']);
+  const features = o.features === undefined ? 'flatten' : checkOneOf(o.features, FEATURE_MODES, 'features');
+  const { layers, modes } = resolveLayers(model, o.layers, features);
   return {
     tf,
     model,
     probe,
-    layers: resolveLayers(model, o.layers),
+    layers,
+    layerFeatures: modes,
     eps: epsList,
-    relative: o.relative ?? false,
+    relative: optionalBoolean(o.relative, 'relative', false),
     weights: o.weights === undefined ? undefined : toWeights(o.weights, N, 'weights'),
-    scale,
-    center: o.center ?? false,
-    every,
+    scale: o.scale === undefined ? 1 : checkPositive(o.scale, 'scale'),
+    center: optionalBoolean(o.center, 'center', false),
+    every: resolveEvery(o.every),
     measures,
     log: o.log,
+    appendLog: optionalBoolean(o.appendLog, 'appendLog', false),
     onRecord: o.onRecord,
     onError: o.onError,
-    queueMax: o.queue?.max === undefined ? 2 : positiveInteger(o.queue.max, 'queue.max'),
-    queuePolicy: oneOf(o.queue?.policy ?? 'skip', ['skip', 'wait'] as const, 'queue.policy'),
-    gram: oneOf(o.gram ?? 'auto', ['auto', 'device', 'host'] as const, 'gram'),
-    probeChunk: o.probeChunk === undefined ? N : positiveInteger(o.probeChunk, 'probeChunk'),
-    atStart: o.atStart ?? true,
-    spectrum: o.spectrum ?? true,
+    queueMax: queue.max === undefined ? 2 : checkPositiveInteger(queue.max, 'queue.max'),
+    queuePolicy: queue.policy === undefined ? 'skip' : checkOneOf(queue.policy, ['skip', 'wait'] as const, 'queue.policy'),
+    gram: o.gram === undefined ? 'auto' : checkOneOf(o.gram, ['auto', 'device', 'host'] as const, 'gram'),
+    probeChunk: o.probeChunk === undefined ? N : checkPositiveInteger(o.probeChunk, 'probeChunk'),
+    atStart: optionalBoolean(o.atStart, 'atStart', true),
+    spectrum: optionalBoolean(o.spectrum, 'spectrum', true),
     tensorboard: o.tensorboard,
   };
 }

@@ -6,7 +6,7 @@
  */
 import { fromNativeError, invalidArgument } from '../core/errors.js';
 import { type Staircase, type StaircaseOptions, detectStaircase } from '../analysis/staircase.js';
-import { FeatureExtractor, wantsDeviceGram } from './extract.js';
+import { FeatureExtractor, type LayerFeatures, hostFeatures, wantsDeviceGram } from './extract.js';
 import { RunBoard } from '../tensorboard/run-board.js';
 import { JsonlLog } from './jsonl.js';
 import { measureLayer } from './measure.js';
@@ -17,7 +17,11 @@ interface Logs {
   [key: string]: unknown;
 }
 
-/** Plain callback object for model.fit: works with any copy of tfjs-layers. */
+/**
+ * What tracker.callback() returns: a tf.CustomCallback of the caller's tfjs
+ * (so it mixes with tf.callbacks.earlyStopping and other BaseCallbacks in any
+ * order) when the namespace has one, a plain callback object otherwise.
+ */
 export interface TrackerCallback {
   onTrainBegin: (logs?: Logs) => Promise<void>;
   onEpochEnd: (epoch: number, logs?: Logs) => Promise<void>;
@@ -32,30 +36,39 @@ interface Moment {
   loss: number | null;
 }
 
+type FeatureSource = Record<string, { data(): Promise<ArrayLike<number>>; shape: number[] }>;
+
+const CALLBACK_METHODS = ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd', 'onYield'] as const;
+
 export class RankTracker {
   readonly records: RankRecord[] = [];
-  /** Errors from onRecord or from measurements, in the order they happened. */
+  /** Errors from onRecord, onError, the log or measurements, in the order they happened. */
   readonly errors: unknown[] = [];
   readonly #o: ResolvedOptions;
   readonly #extractor: FeatureExtractor;
   readonly #log: JsonlLog | null;
   readonly #board: RunBoard | null;
   #device: boolean[];
-  #inFlight = new Set<Promise<unknown>>();
+  /** One entry per admitted measurement, from admission until its job settles; never rejects. */
+  #inFlight = new Set<Promise<void>>();
   #delivery: Promise<void> = Promise.resolve();
   #skipped = 0;
   /** Skips since the last record: reported in the next one. */
   #pendingSkips = 0;
-  #epoch = 0;
-  #batches = 0;
+  /** The tracker's own count of epochs or batches (the `every` unit) seen over all fits. */
+  #steps = 0;
+  /** Epochs completed as tfjs numbers them, and the last loss it handed over. */
+  #tfEpoch = 0;
+  #lastLoss: number | null = null;
   #lastStep = -1;
+  #closed = false;
   #reported = new Set<string>();
 
   constructor(options: RankTrackerOptions) {
     this.#o = resolveOptions(options);
     this.#extractor = new FeatureExtractor(this.#o);
     this.#device = this.#o.layers.map(() => wantsDeviceGram(this.#o));
-    this.#log = this.#o.log ? new JsonlLog(this.#o.log) : null;
+    this.#log = this.#o.log ? new JsonlLog(this.#o.log, this.#o.appendLog) : null;
     this.#board = this.#o.tensorboard ? new RunBoard(this.#o.tensorboard) : null;
   }
 
@@ -69,33 +82,67 @@ export class RankTracker {
     return this.#skipped;
   }
 
+  /**
+   * Records in `records` (all of which onRecord saw) that are not in the log:
+   * 0 unless a write failed (a full disk), after which logging stops.
+   */
+  get unlogged(): number {
+    return this.#log ? this.records.length - this.#log.written : 0;
+  }
+
+  /**
+   * The model.fit / fitDataset callback. With the caller's tf.CustomCallback
+   * it is a real tfjs BaseCallback, so it can sit beside earlyStopping or any
+   * other BaseCallback in one `callbacks` array, in any order; wrap plain
+   * callback objects of your own in `new tf.CustomCallback({...})` when you
+   * mix them with it (tfjs decides from the first entry how to treat all).
+   */
   callback(): TrackerCallback {
     const { every } = this.#o;
-    return {
+    let params: { initialEpoch?: unknown } | undefined;
+    const hooks: TrackerCallback = {
       onTrainBegin: async () => {
-        if (this.#o.atStart && this.#lastStep < 0) await this.#measure({ step: 0, epoch: 0, loss: null });
+        const initial = params?.initialEpoch;
+        if (typeof initial === 'number' && Number.isSafeInteger(initial) && initial >= 0) this.#tfEpoch = initial;
+        if (this.#o.atStart && this.#lastStep < 0) await this.#measure({ step: 0, epoch: this.#tfEpoch, loss: null });
       },
       onEpochEnd: async (epoch, logs) => {
-        this.#epoch = epoch + 1;
-        if (every.unit === 'epochs' && this.#epoch % every.count === 0) {
-          await this.#measure({ step: this.#epoch, epoch: this.#epoch, loss: lossOf(logs) });
-        }
+        this.#tfEpoch = epoch + 1;
+        if (every.unit !== 'epochs') return;
+        this.#lastLoss = lossOf(logs) ?? this.#lastLoss;
+        this.#steps++;
+        if (this.#steps % every.count === 0) await this.#measure({ step: this.#steps, epoch: this.#tfEpoch, loss: lossOf(logs) });
       },
       onBatchEnd: async (batch, logs) => {
-        this.#batches++;
-        if (every.unit === 'batches' && this.#batches % every.count === 0) {
-          await this.#measure({ step: this.#batches, epoch: this.#epoch, batch, loss: lossOf(logs) });
-        }
+        if (every.unit !== 'batches') return;
+        this.#lastLoss = lossOf(logs) ?? this.#lastLoss;
+        this.#steps++;
+        if (this.#steps % every.count === 0) await this.#measure({ step: this.#steps, epoch: this.#tfEpoch, batch, loss: lossOf(logs) });
       },
       onTrainEnd: async () => {
-        // Close the series at the final state if the last step was not measured.
-        const step = every.unit === 'epochs' ? this.#epoch : this.#batches;
-        if (step > this.#lastStep) {
-          const last = this.records.at(-1);
-          await this.#measure({ step, epoch: this.#epoch, loss: last && last.step === step ? last.loss : null }, true);
-        }
+        // Close the series at the final state if its last step was not measured.
+        if (this.#steps > this.#lastStep) await this.#measure({ step: this.#steps, epoch: this.#tfEpoch, loss: this.#lastLoss }, true);
       },
     };
+    const Custom = (this.#o.tf as { CustomCallback?: new (args: object, yieldEvery?: unknown) => object }).CustomCallback;
+    if (typeof Custom !== 'function') return hooks;
+    // 'never': the tracker adds no yields of its own to the training loop.
+    const cb = new Custom(hooks, 'never') as Record<string, unknown> & { setParams?: (p: object) => void };
+    const setParams = cb.setParams;
+    if (typeof setParams === 'function') {
+      cb.setParams = (p: object) => {
+        params = p as typeof params;
+        setParams.call(cb, p);
+      };
+    }
+    // Own, bound copies of the methods: when fit wraps every entry of a list
+    // whose first entry is a plain object, it copies these off the instance,
+    // and unbound prototype methods would then call themselves.
+    for (const name of CALLBACK_METHODS) {
+      const f = cb[name];
+      if (typeof f === 'function') cb[name] = f.bind(cb);
+    }
+    return cb as unknown as TrackerCallback;
   }
 
   /** For custom loops (optimizer.minimize): measure now, from `model` and `probe`. */
@@ -104,31 +151,59 @@ export class RankTracker {
   }
 
   /**
-   * For loops that already hold the activations: `features` maps tracked layer
-   * names to [N, n] tensors (not disposed here).
+   * For loops that already hold the activations: `features` maps tracked
+   * layer names to [N, …] tensors (not disposed here), read in each layer's
+   * feature mode. Subject to `queue` like every measurement: with a full
+   * queue it is skipped ('skip', counted in the next record's `skipped`) or
+   * waits ('wait') before reading the tensors.
    */
-  async observeFeatures(moment: { step: number; loss?: number | null; epoch?: number; features: Record<string, { data(): Promise<ArrayLike<number>>; shape: number[] }> }): Promise<void> {
+  async observeFeatures(moment: { step: number; loss?: number | null; epoch?: number; features: FeatureSource }): Promise<void> {
     const names = this.layers;
-    const given = moment.features;
+    const given = moment?.features;
     if (!given || typeof given !== 'object') throw invalidArgument('features must map layer names to tensors');
-    const layers = await Promise.all(
-      names.map(async (name) => {
-        const t = given[name];
-        if (!t) throw invalidArgument(`features has no tensor for layer '${name}'`);
-        const [N, ...rest] = t.shape;
-        const n = rest.reduce((a, b) => a * b, 1);
-        if (N !== this.#o.probe.shape[0]) throw invalidArgument(`features['${name}'] has ${N} rows, the probe ${this.#o.probe.shape[0]}`);
-        return { layer: name, N: N!, n, features: Float32Array.from(await t.data()) };
-      }),
-    );
-    await this.#schedule({ step: moment.step, epoch: moment.epoch ?? moment.step, loss: moment.loss ?? null }, layers, performance.now(), false);
+    const N = this.#o.probe.shape[0]!;
+    const shapes = names.map((name) => {
+      const t = given[name];
+      if (!t || !Array.isArray(t.shape) || typeof t.data !== 'function') throw invalidArgument(`features has no tensor for layer '${name}'`);
+      const [rows, ...rest] = t.shape;
+      if (rows !== N) throw invalidArgument(`features['${name}'] has ${rows} rows, the probe ${N}`);
+      if (rest.some((d) => !Number.isSafeInteger(d) || d < 1)) throw invalidArgument(`features['${name}'] has shape [${t.shape.join(', ')}]`);
+      return { rows: rows!, n: rest.reduce((a, b) => a * b, 1) };
+    });
+    const release = await this.#admit(false);
+    if (!release) return;
+    const t0 = performance.now();
+    let layers: LayerFeatures[];
+    try {
+      layers = await Promise.all(
+        names.map(async (name, i) => {
+          const data = Float32Array.from(await given[name]!.data());
+          if (data.length !== shapes[i]!.rows * shapes[i]!.n) throw invalidArgument(`features['${name}'] holds ${data.length} values, its shape says ${shapes[i]!.rows * shapes[i]!.n}`);
+          return hostFeatures(name, data, given[name]!.shape, this.#o.layerFeatures[i]!, this.#o.weights);
+        }),
+      );
+    } catch (e) {
+      release();
+      throw e;
+    }
+    this.#schedule({ step: moment.step, epoch: moment.epoch ?? moment.step, loss: moment.loss ?? null }, layers, t0, false, release);
   }
 
-  /** Waits until every queued measurement has been recorded. */
+  /** Waits until every queued measurement has been recorded. Never rejects. */
   async flush(): Promise<void> {
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
     await this.#delivery;
     if (this.#board) this.#guard('tensorboard', () => this.#board!.summarize(this.staircase()));
+  }
+
+  /**
+   * Flushes, then closes the log (freeing its path for another tracker).
+   * Later measurements are ignored. Idempotent.
+   */
+  async close(): Promise<void> {
+    await this.flush();
+    this.#closed = true;
+    this.#log?.close();
   }
 
   /** The staircase of each tracked layer and ε: result[layer][String(ε)]. */
@@ -147,48 +222,68 @@ export class RankTracker {
     return out;
   }
 
-  async #measure(moment: Moment, force = false): Promise<void> {
+  /**
+   * A queue slot for one measurement, or null when it is skipped. The slot
+   * is taken before any await, so concurrent callers cannot overfill the queue.
+   */
+  async #admit(force: boolean): Promise<(() => void) | null> {
+    if (this.#closed) return null;
     // fit() yields to the event loop only every ~125 ms; one turn here lets
     // finished native jobs (delivered as macrotasks) land before we count them.
     if (this.#inFlight.size > 0) await new Promise<void>((resolve) => setImmediate(resolve));
-    if (this.#inFlight.size >= this.#o.queueMax) {
+    while (this.#inFlight.size >= this.#o.queueMax) {
       if (this.#o.queuePolicy === 'skip' && !force) {
         this.#skipped++;
         this.#pendingSkips++;
-        return;
+        return null;
       }
-      while (this.#inFlight.size >= this.#o.queueMax) await Promise.race(this.#inFlight);
+      await Promise.race(this.#inFlight);
     }
+    let done!: () => void;
+    const slot = new Promise<void>((resolve) => (done = resolve));
+    this.#inFlight.add(slot);
+    return () => {
+      this.#inFlight.delete(slot);
+      done();
+    };
+  }
+
+  async #measure(moment: Moment, force = false): Promise<void> {
+    const release = await this.#admit(force);
+    if (!release) return;
     const t0 = performance.now();
     let layers;
     try {
       layers = await this.#extractor.extract(this.#device);
     } catch (e) {
+      release();
       this.#report('extract', fromNativeError(e));
       return;
     }
-    await this.#schedule(moment, layers, t0, true);
+    this.#schedule(moment, layers, t0, true, release);
   }
 
-  async #schedule(moment: Moment, layers: Awaited<ReturnType<FeatureExtractor['extract']>>, t0: number, fromModel: boolean): Promise<void> {
+  #schedule(moment: Moment, layers: LayerFeatures[], t0: number, fromModel: boolean, release: () => void): void {
     this.#lastStep = Math.max(this.#lastStep, moment.step);
     const skipped = this.#pendingSkips;
     this.#pendingSkips = 0;
     const job = Promise.all(layers.map((lf) => measureLayer(lf, this.#o, { eigenvalues: this.#o.spectrum })));
-    this.#inFlight.add(job);
-    const settled = job.finally(() => this.#inFlight.delete(job));
-    // Deliver in call order, whatever order the jobs finish in.
+    const settled = job.finally(release);
+    // Deliver in call order, whatever order the jobs finish in. Nothing in
+    // here may reject: a rejected link would drop every later record.
     this.#delivery = this.#delivery.then(async () => {
+      let measured;
       try {
-        const measured = await settled;
-        const ms = performance.now() - t0;
-        measured.forEach((m, i) => {
-          if (fromModel && !m.resolved && this.#device[i]) this.#device[i] = false; // next time: host path, SVD possible
-          this.#deliver({ ...moment, ...m, ms, skipped });
-        });
+        measured = await settled;
       } catch (e) {
         this.#report('measure', fromNativeError(e));
+        return;
       }
+      const ms = performance.now() - t0;
+      measured.forEach((m, i) => {
+        if (fromModel && !m.resolved && this.#device[i]) this.#device[i] = false; // next time: host path, SVD possible
+        this.#deliver({ ...moment, ...m, ms, skipped });
+      });
     });
   }
 
@@ -197,7 +292,14 @@ export class RankTracker {
     const { step, epoch, batch, loss, ...rest } = record;
     const ordered: RankRecord = { step, epoch, ...(batch === undefined ? {} : { batch }), loss, ...rest };
     this.records.push(ordered);
-    this.#log?.write(ordered);
+    if (this.#log && !this.#log.write(ordered) && this.#log.failure) {
+      const held = this.records.length;
+      const failure = this.#log.failure;
+      failure.message += `; logging stopped: the log holds the first ${this.#log.written} records, tracker.records all ${held} so far (tracker.unlogged counts the difference)`;
+      this.#report('log', failure);
+      this.#log.failure = null; // reported once; write() stays off (the log is closed below)
+      this.#log.close();
+    }
     if (this.#board) this.#guard('tensorboard', () => this.#board!.record(ordered));
     if (this.#o.onRecord) {
       try {
@@ -216,16 +318,31 @@ export class RankTracker {
     }
   }
 
-  /** Keeps every error; tells the user once per source, so nothing is swallowed silently. */
+  /**
+   * Keeps every error; tells the user once per source, so nothing is
+   * swallowed silently. Never throws: an onError that throws is itself kept
+   * and warned about, and tracking goes on.
+   */
   #report(source: string, error: unknown): void {
     this.errors.push(error);
     if (this.#reported.has(source)) return;
     this.#reported.add(source);
-    if (this.#o.onError) {
+    const warn = (what: string, e: unknown) => {
+      const message = e instanceof Error ? e.message : String(e);
+      console.warn(`effrank RankTracker: ${what} (training continues; further errors are kept in tracker.errors): ${message}`);
+    };
+    if (!this.#o.onError) {
+      warn(`${source} failed`, error);
+      return;
+    }
+    try {
       this.#o.onError(error);
-    } else {
-      const message = error instanceof Error ? error.message : String(error);
-      console.warn(`effrank RankTracker: ${source} failed (training continues; further ${source} errors are kept in tracker.errors): ${message}`);
+    } catch (e) {
+      this.errors.push(e);
+      if (!this.#reported.has('onError')) {
+        this.#reported.add('onError');
+        warn(`onError threw while handling a ${source} error`, e);
+      }
     }
   }
 }

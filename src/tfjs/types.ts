@@ -44,6 +44,7 @@ export interface TfNamespace {
   mul(...args: any[]): any;
   sub(...args: any[]): any;
   sum(...args: any[]): any;
+  mean(...args: any[]): any;
   outerProduct(...args: any[]): any;
   memory(): { numTensors: number };
 }

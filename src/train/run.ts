@@ -70,23 +70,27 @@ export async function trainTracked(tf: Tf, backend: BackendName, o: RunOptions):
   const lastLayer = tracker.layers.at(-1)!;
   const losses: number[] = [];
   const started = performance.now();
-  const progress = {
+  // A tf.CustomCallback like the tracker's: tfjs treats a callbacks list by its first entry.
+  const progress = new tf.CustomCallback({
     onEpochEnd: async (epoch: number, logs?: { loss?: number }) => {
       const loss = logs?.loss ?? NaN;
       losses.push(loss);
       const last = [...tracker.records].reverse().find((r) => r.layer === lastLayer);
       o.onEpoch?.(epoch + 1, loss, last);
     },
-  };
-  await model.fit(x, y, {
-    epochs: o.epochs,
-    batchSize: task.N,
-    shuffle: false,
-    verbose: 0,
-    yieldEvery: 'never',
-    callbacks: [tracker.callback(), progress],
   });
-  await tracker.flush();
+  try {
+    await model.fit(x, y, {
+      epochs: o.epochs,
+      batchSize: task.N,
+      shuffle: false,
+      verbose: 0,
+      yieldEvery: 'never',
+      callbacks: [tracker.callback(), progress],
+    });
+  } finally {
+    await tracker.close(); // frees the log path even if fit fails
+  }
   const seconds = (performance.now() - started) / 1000;
   const result: RunResult = {
     options: o,
