@@ -67,3 +67,35 @@ describe('wide layers take the dual route', () => {
     }, 60_000);
   }
 });
+
+describe('spectrum: { every: K }', () => {
+  it('stores eigenvalues every K-th measurement; the others count by inertia, with the same counts; the report renders both', async () => {
+    const { renderReport } = await import('../src/report/index.js');
+    const model = wideModel();
+    const probe = tf.randomUniform([N, 2], -1, 1, 'float32', 8);
+    const eps = 1e-2;
+    const sparse = new RankTracker({ tf, model, probe, layers: ['wide'], eps, spectrum: { every: 3 }, gram: 'host', queue: { policy: 'wait' } });
+    const dense = new RankTracker({ tf, model, probe, layers: ['wide'], eps, gram: 'host', queue: { policy: 'wait' } });
+    for (let step = 1; step <= 7; step++) {
+      for (const t of [sparse, dense]) await t.observe({ step, loss: 1 / step });
+    }
+    for (const t of [sparse, dense]) await t.flush();
+    const withSpectrum = sparse.records.filter((r) => r.eigenvalues !== undefined).map((r) => r.step);
+    expect(withSpectrum).toEqual([1, 4, 7]);
+    for (const r of sparse.records) {
+      if (r.eigenvalues) {
+        expect(r.route).toBe('eigen');
+        expect(r.lambdaMax).toBeGreaterThan(0);
+      } else {
+        expect(r.route).toBe('inertia');
+        expect(r.lambdaMax).toBeNull();
+      }
+    }
+    expect(sparse.records.map((r) => r.epsRank)).toEqual(dense.records.map((r) => r.epsRank));
+    const html = renderReport(sparse.records, { title: 'sparse spectrum' });
+    expect(html).toContain('<svg');
+    expect(() => new RankTracker({ tf, model, probe, spectrum: { evrey: 2 } as never })).toThrow(/unknown option 'evrey'/);
+    expect(() => new RankTracker({ tf, model, probe, spectrum: { every: 0 } })).toThrow(/spectrum.every must be a positive integer/);
+    probe.dispose();
+  }, 60_000);
+});

@@ -78,8 +78,14 @@ export interface RankTrackerOptions {
   probeChunk?: number;
   /** Measure once before the first epoch (step 0, loss null). Default true. */
   atStart?: boolean;
-  /** Store the eigenvalues (descending) in each record, for spectrum plots. Default true. */
-  spectrum?: boolean;
+  /**
+   * Store the eigenvalues (descending) in records, for spectrum plots: true
+   * (default) in every record, { every: K } in every K-th measurement (the
+   * first included), false never. Measurements without them and without
+   * spectral measures count a single absolute ε by inertia, which is cheaper
+   * than eigenvalues at real widths; their lambdaMax is then null.
+   */
+  spectrum?: boolean | { every: number };
   /** A TensorBoard logdir: each record's values as scalars (see src/tensorboard/run-board.ts), the staircase as text on flush(). */
   tensorboard?: string;
 }
@@ -152,7 +158,8 @@ export interface ResolvedOptions {
   gram: 'auto' | 'device' | 'host';
   probeChunk: number;
   atStart: boolean;
-  spectrum: boolean;
+  /** Every how many measurements eigenvalues are stored; 0 = never. */
+  spectrumEvery: number;
   tensorboard: string | undefined;
 }
 
@@ -210,6 +217,16 @@ function resolveLayers(model: LayersModelLike, spec: RankTrackerOptions['layers'
   const twice = names.find((n, i) => names.indexOf(n) !== i);
   if (twice !== undefined) throw invalidArgument(`layer '${twice}' is listed twice`);
   return { layers, modes };
+}
+
+function resolveSpectrum(spectrum: unknown): number {
+  if (spectrum === undefined || spectrum === true) return 1;
+  if (spectrum === false) return 0;
+  if (spectrum !== null && typeof spectrum === 'object' && !Array.isArray(spectrum)) {
+    const s = readOptions(spectrum as { every?: number }, 'RankTracker spectrum', ['every']);
+    return checkPositiveInteger(s.every, 'spectrum.every');
+  }
+  throw invalidArgument(`spectrum must be true, false or { every: K }, got ${describe(spectrum)}`);
 }
 
 function resolveEvery(every: unknown): ResolvedOptions['every'] {
@@ -284,7 +301,7 @@ export function resolveOptions(options: RankTrackerOptions): ResolvedOptions {
     gram: o.gram === undefined ? 'auto' : checkOneOf(o.gram, ['auto', 'device', 'host'] as const, 'gram'),
     probeChunk: o.probeChunk === undefined ? N : checkPositiveInteger(o.probeChunk, 'probeChunk'),
     atStart: optionalBoolean(o.atStart, 'atStart', true),
-    spectrum: optionalBoolean(o.spectrum, 'spectrum', true),
+    spectrumEvery: resolveSpectrum(o.spectrum),
     tensorboard: o.tensorboard,
   };
 }

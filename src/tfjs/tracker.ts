@@ -53,6 +53,8 @@ export class RankTracker {
   #inFlight = new Set<Promise<void>>();
   #delivery: Promise<void> = Promise.resolve();
   #skipped = 0;
+  /** Measurements scheduled so far (sets which ones store eigenvalues). */
+  #measurements = 0;
   /** Skips since the last record: reported in the next one. */
   #pendingSkips = 0;
   /** The tracker's own count of epochs or batches (the `every` unit) seen over all fits. */
@@ -267,7 +269,10 @@ export class RankTracker {
     this.#lastStep = Math.max(this.#lastStep, moment.step);
     const skipped = this.#pendingSkips;
     this.#pendingSkips = 0;
-    const job = Promise.all(layers.map((lf) => measureLayer(lf, this.#o, { eigenvalues: this.#o.spectrum })));
+    // Eigenvalues for the spectrum chart every spectrumEvery-th measurement; the others may count by inertia.
+    const every = this.#o.spectrumEvery;
+    const eigenvalues = every > 0 && this.#measurements++ % every === 0;
+    const job = Promise.all(layers.map((lf) => measureLayer(lf, this.#o, { eigenvalues })));
     const settled = job.finally(release);
     // Deliver in call order, whatever order the jobs finish in. Nothing in
     // here may reject: a rejected link would drop every later record.
