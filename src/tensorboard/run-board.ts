@@ -4,7 +4,7 @@
  *
  *   loss                       once per step, when the record has a loss
  *   eps_rank/<layer>/<ε>       one per ε (ε as in the record's keys, String(ε))
- *   lambda_max/<layer>         when the record has it
+ *   lambda_max/<layer>
  *   <measure>/<layer>          each other measure the record carries (stableRank, entropyRank, …)
  *   log10_eigenvalues/<layer>  histogram of log10 λ over the positive eigenvalues, when the record has them
  *
@@ -72,8 +72,8 @@ export class RunBoard {
       w.scalar('loss', r.loss, r.step);
     }
     for (const [eps, count] of Object.entries(r.epsRank)) w.scalar(`eps_rank/${r.layer}/${eps}`, count, r.step);
-    // Records counted by inertia alone carry no λ_max (null on that route): no point then.
-    if (typeof r.lambdaMax === 'number') w.scalar(`lambda_max/${r.layer}`, r.lambdaMax, r.step);
+    // null when the counts came from inertia, without eigenvalues.
+    if (r.lambdaMax !== null) w.scalar(`lambda_max/${r.layer}`, r.lambdaMax, r.step);
     for (const key of MEASURE_KEYS) {
       const v = r[key];
       if (typeof v === 'number') w.scalar(`${key}/${r.layer}`, v, r.step);
