@@ -14,6 +14,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { TensorBoardWriter, crc32c, maskedCrc32c } from '../src/tensorboard/index.js';
+import { RunBoard } from '../src/tensorboard/run-board.js';
 import { RankTracker, type RankRecord } from '../src/tfjs/index.js';
 import { expectCode } from './helpers/expect.js';
 import { CorruptEventFile, type DecodedEvent, crc32cBitwise, masked, readEventFile, readRecords, scalarsOf } from './helpers-tensorboard/reader.js';
@@ -176,6 +177,23 @@ describe('TensorBoardWriter', () => {
     writeFileSync(file, '');
     expect(expectCode(() => new TensorBoardWriter(join(file, 'sub')), 'ERR_INVALID_ARGUMENT').message).toMatch(/cannot create/);
     expect(readEventFile(w.path)).toHaveLength(1); // the failed calls wrote nothing
+  });
+});
+
+describe('RunBoard (record → tags)', () => {
+  it('leaves out lambda_max when a record has none (inertia-only counts), keeps the rest; loss once per step', () => {
+    const dir = freshDir();
+    const board = new RunBoard(dir);
+    const base = { epoch: 1, n: 4, N: 8, epsRank: { '0.001': 2 }, method: 'gram-host', resolved: true, ms: 1, skipped: 0 } as const;
+    board.record({ ...base, step: 1, loss: 0.5, layer: 'a', lambdaMax: null as unknown as number });
+    board.record({ ...base, step: 1, loss: 0.5, layer: 'b', lambdaMax: 2, stableRank: 1.5, eigenvalues: [2, 1e-3, 0, -1e-17] });
+    board.close();
+    const events = readEventFile(eventFiles(dir)[0]!);
+    const scalars = scalarsOf(events);
+    expect([...scalars.keys()].sort()).toEqual(['eps_rank/a/0.001', 'eps_rank/b/0.001', 'lambda_max/b', 'loss', 'stableRank/b']);
+    expect(scalars.get('loss')).toEqual([[1, 0.5]]);
+    const h = events.flatMap((e) => e.values).find((v) => v.tag === 'log10_eigenvalues/b')!.histo!;
+    expect(h).toMatchObject({ num: 2, min: -3, max: Math.log10(2) }); // zero and the negative rounding value have no log
   });
 });
 
