@@ -112,12 +112,19 @@ export function readRegularFileText(path: string): string {
   }
 }
 
+/** A ByteSource backed by an open regular file; `fd` is for readers that need it (yauzl). */
+export interface FileSource extends ByteSource {
+  readonly fd: number;
+}
+
 /** Opens a regular file for positioned reads; fs errors become one-line EffrankErrors naming the file. */
-export function fileSource(path: string): ByteSource {
+export function fileSource(path: string): FileSource {
   const { fd, size } = openRegularFile(path);
+  let open = true;
   return {
     name: path,
     size,
+    fd,
     read(position, into) {
       let done = 0;
       while (done < into.length) {
@@ -132,8 +139,22 @@ export function fileSource(path: string): ByteSource {
       }
     },
     close() {
-      closeSync(fd);
+      if (open) closeSync(fd);
+      open = false;
     },
+  };
+}
+
+/** The bytes [offset, offset + size) of a source, as a source of their own. */
+export function sliceSource(source: ByteSource, offset: number, size: number, name = source.name): ByteSource {
+  return {
+    name,
+    size,
+    read(position, into) {
+      if (position + into.length > size) throw fileError(name, 'is truncated');
+      source.read(offset + position, into);
+    },
+    close() {},
   };
 }
 

@@ -17,7 +17,7 @@ import { EffrankError } from '../core/errors.js';
 import { MAX_ELEMENTS } from '../core/matrix.js';
 import { type BinaryLayout, bytesSource, fileError } from './binary.js';
 import { type NpyHeader, npyLayout } from './npy.js';
-import { openRegularFile, sliceSource } from './regular-file.js';
+import { fileSource, sliceSource } from './binary.js';
 
 const MAX_MEMBERS = 100_000;
 /** Largest member inflated in memory: the element cap in float64, plus room for the header. */
@@ -51,7 +51,7 @@ async function inflate(zip: yauzl.ZipFile, entry: yauzl.Entry, name: string): Pr
 
 /** Opens `path`, picks a member and returns where its matrix sits. The caller must close() it. */
 export async function npzLayout(path: string, key?: string): Promise<NpzLayout> {
-  const file = openRegularFile(path);
+  const file = fileSource(path);
   let zip: yauzl.ZipFile;
   try {
     zip = await yauzl.fromFdPromise(file.fd, { lazyEntries: true, autoClose: false, validateEntrySizes: true, decodeStrings: true });
@@ -108,7 +108,7 @@ export async function npzLayout(path: string, key?: string): Promise<NpzLayout> 
 
 /** The keys of a .npz archive, in archive order. */
 export async function listNpz(path: string): Promise<string[]> {
-  const file = openRegularFile(path);
+  const file = fileSource(path);
   let zip: yauzl.ZipFile;
   try {
     zip = await yauzl.fromFdPromise(file.fd, { lazyEntries: true, autoClose: false });

@@ -25,7 +25,6 @@ import { type Delimiter, delimitedChunks, readDelimited } from './delimited.js';
 import { NPY_MAGIC, npyLayout } from './npy.js';
 import { npzLayout } from './npz.js';
 import { rawLayout } from './raw.js';
-import { openRegularFile } from './regular-file.js';
 import { safetensorsLayout } from './safetensors.js';
 
 export type FeatureFormat = 'npy' | 'npz' | 'safetensors' | 'csv' | 'tsv' | 'txt' | 'f32' | 'f64';
@@ -130,7 +129,7 @@ async function openLayout(path: string, format: FeatureFormat, o: ReadFeaturesOp
     return { layout: z.layout, member: z.key, bytes: z.layout.source.size, close: z.close };
   }
   if (format === 'safetensors') {
-    const source = openRegularFile(path);
+    const source = fileSource(path);
     try {
       const l = safetensorsLayout(source, o.tensor);
       return { layout: l, member: l.tensor.name, bytes: l.tensor.end - l.tensor.start, close: () => source.close() };

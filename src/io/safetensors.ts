@@ -12,7 +12,7 @@
  * N×n; a 1-D one (only when named) N×1.
  */
 import { type BinaryLayout, type ByteSource, elementType, fileError } from './binary.js';
-import { openRegularFile } from './regular-file.js';
+import { fileSource } from './binary.js';
 
 /** The format's own cap on the header (100 MB). */
 const MAX_HEADER_BYTES = 100_000_000;
@@ -159,7 +159,7 @@ export function safetensorsLayout(source: ByteSource, name?: string): Safetensor
 
 /** Lists the tensors of a .safetensors file (reads only its header). */
 export function listSafetensors(path: string): SafetensorsHeader {
-  const source = openRegularFile(path);
+  const source = fileSource(path);
   try {
     return safetensorsHeader(source);
   } finally {
@@ -167,4 +167,3 @@ export function listSafetensors(path: string): SafetensorsHeader {
   }
 }
 
-export { openRegularFile };
