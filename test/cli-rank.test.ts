@@ -151,10 +151,10 @@ describe('effrank rank: paths and options', () => {
     expect(streamed.out).toMatch(/^path\s+gram, float64 eigenvalues \(streamed in 2 chunks\)$/m);
   });
 
-  it('usage errors are commander\'s (exit code 1)', async () => {
+  it('usage errors are commander\'s message, exit code 2', async () => {
     for (const args of [['f.npy', '--eps', '-1'], ['f.npy', '--method', 'qr'], ['f.npy', '--shape', '3'], []]) {
       const r = await run(args);
-      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.code, args.join(' ')).toBe(2);
       expect(r.out).toBe('');
       expect(r.err).toMatch(/error:/);
     }

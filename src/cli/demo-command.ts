@@ -9,6 +9,8 @@ import { type BackendName, loadTf } from '../train/backend.js';
 import { type RunOptions, trainTracked } from '../train/run.js';
 import { TASKS, type TaskName } from '../train/tasks.js';
 import { epochProgress } from './progress.js';
+import { spawnWatch } from './watch/child.js';
+import { port } from './watch-command.js';
 import { formatSummary } from './summary.js';
 
 export function positiveInt(value: string): number {
@@ -86,7 +88,10 @@ export function registerDemoCommand(program: Command): void {
     .description('train an MLP with TensorFlow.js, track the ε-rank of every hidden layer, and show the staircase');
   addTrainingOptions(cmd)
     .option('--out <dir>', 'where run.jsonl, report.html and staircase.svg go', 'effrank-demo')
-    .action(async (flags: TrainingFlags & { out: string }) => {
+    .option('--tensorboard <dir>', 'also write TensorBoard event files there (tensorboard --logdir <dir>)')
+    .option('--watch', 'serve a live view of the run on 127.0.0.1 (effrank watch), until Ctrl-C after training')
+    .option('--port <n>', 'port of --watch (0: any free port)', port, 0)
+    .action(async (flags: TrainingFlags & { out: string; tensorboard?: string; watch?: boolean; port: number }) => {
       const { tf, backend, note } = await loadTf(flags.backend);
       const out = resolve(flags.out);
       mkdirSync(out, { recursive: true });
@@ -94,7 +99,9 @@ export function registerDemoCommand(program: Command): void {
       // now (run.jsonl is truncated when the tracker opens it), so an
       // interrupted run never leaves its log beside another run's report.
       for (const stale of ['report.html', 'staircase.svg']) rmSync(join(out, stale), { force: true });
-      const options = { ...runOptionsFrom(flags), log: join(out, 'run.jsonl') };
+      const watcher = flags.watch ? spawnWatch(join(out, 'run.jsonl'), flags.port) : null;
+      const tensorboard = flags.tensorboard === undefined ? undefined : resolve(flags.tensorboard);
+      const options = { ...runOptionsFrom(flags), log: join(out, 'run.jsonl'), tensorboard };
       console.log(`effrank demo: ${options.task}, MLP ${options.task === 'sin2d' ? 2 : 1}→${Array(options.depth).fill(options.width).join('→')}→1 (${options.activation}), ` +
         `${options.optimizer} lr ${options.lr}, ${options.points} grid points, ε = ${options.eps.join(', ')}`);
       console.log(`backend: ${backend} (${note})`);
@@ -113,5 +120,10 @@ export function registerDemoCommand(program: Command): void {
       ]);
       console.log('');
       console.log(`wrote ${join(out, 'run.jsonl')}, ${join(out, 'report.html')} and ${join(out, 'staircase.svg')}`);
+      if (tensorboard) console.log(`TensorBoard events in ${tensorboard} (view with: tensorboard --logdir ${tensorboard})`);
+      if (watcher) {
+        console.log('training done; the live page stays up until Ctrl-C');
+        await watcher.serveUntilStopped();
+      }
     });
 }

@@ -1,7 +1,8 @@
 /**
  * `effrank rank FILE`: the ε-rank and every measure of `rankReport` for a
- * feature matrix saved by another tool (.npy, CSV/TSV/whitespace text, raw
- * .f32/.f64 with --shape). Rows are sample points N, columns neurons n.
+ * feature matrix saved by another tool (.npy, .npz with --key, .safetensors
+ * with --tensor, CSV/TSV/whitespace text, raw .f32/.f64 with --shape). Rows
+ * are sample points N, columns neurons n.
  *
  * Files up to --stream-above bytes (default 64 MiB, env EFFRANK_STREAM_ABOVE)
  * are loaded whole and measured from the SVD; larger ones stream in row
@@ -41,6 +42,8 @@ export interface RankCommandOptions {
   method: 'auto' | 'eigen' | 'svd';
   energy: number;
   format?: FeatureFormat;
+  key?: string;
+  tensor?: string;
   shape?: [number, number];
   header?: boolean;
   json?: boolean;
@@ -98,6 +101,7 @@ function toJson({ file: f, report: r, eps, o }: Result): Record<string, unknown>
   return {
     file: f.file,
     format: f.format,
+    member: f.member,
     N: r.N,
     n: r.n,
     dtype: f.storedDtype,
@@ -131,6 +135,7 @@ function toTable({ file: f, report: r, eps, o }: Result): string {
   const extras = [o.weights ? `weights ${o.weights}` : '', o.center ? 'centered' : '', o.scale !== undefined ? `scale ${fmt(o.scale)}` : ''].filter(Boolean);
   const rows: [string, string][] = [
     ['file', f.file],
+    ...(f.member === null ? [] : [[f.format === 'npz' ? 'array' : 'tensor', f.member] as [string, string]]),
     ['matrix', `N=${r.N} × n=${r.n}, ${f.storedDtype}${f.fortranOrder ? ', Fortran order' : ''}`],
     ['path', how],
     ...(extras.length ? [['options', extras.join(', ')] as [string, string]] : []),
@@ -153,6 +158,8 @@ export async function rankFile(file: string, o: RankCommandOptions, io: CommandI
     const eps = o.eps && o.eps.length > 0 ? o.eps : [1e-3];
     const f = await readFeatures(file, {
       format: o.format,
+      key: o.key,
+      tensor: o.tensor,
       shape: o.shape,
       header: o.header ?? 'auto',
       weights: o.weights,
@@ -193,7 +200,7 @@ export function registerRankCommand(program: Command, io: CommandIo = processIo)
   return program
     .command('rank')
     .description('ε-rank and the other rank measures of a feature matrix file (rows = sample points, columns = neurons)')
-    .argument('<file>', 'features: .npy, .csv, .tsv, .txt (whitespace), or raw little-endian .f32/.f64 with --shape')
+    .argument('<file>', 'features: .npy, .npz, .safetensors, .csv, .tsv, .txt (whitespace), or raw little-endian .f32/.f64 with --shape')
     .option('--eps <eps>', 'threshold ε, repeatable (default 1e-3)', collectPositive)
     .option('--relative', 'ε relative to λ_max')
     .option('--center', 'subtract the (weighted) column means first')
@@ -203,6 +210,8 @@ export function registerRankCommand(program: Command, io: CommandIo = processIo)
     .addOption(new Option('--method <method>', 'auto: SVD when loaded whole, float64 Gram when streamed; eigen: always the Gram; svd: always load whole').choices(['auto', 'eigen', 'svd']).default('auto'))
     .option('--energy <e>', 'energy for the approximate rank', energy, 0.99)
     .addOption(new Option('--format <format>', 'file format (default: from the extension)').choices(FEATURE_FORMATS))
+    .option('--key <name>', '.npz: the array to read (default: the only one)')
+    .option('--tensor <name>', '.safetensors: the tensor to read (default: the only 2-D one)')
     .option('--shape <N,n>', 'shape of a raw .f32/.f64 file (N may be -1)', shape)
     .option('--header', 'text files: the first row is column names (default: detected)')
     .option('--no-header', 'text files: there is no header row')
@@ -218,7 +227,7 @@ export function registerRankCommand(program: Command, io: CommandIo = processIo)
 
 /**
  * Runs `effrank rank …args` in-process (for tests and embedding): output and
- * the exit code go through `io`; usage errors give commander's exit code 1.
+ * the exit code go through `io`; usage errors exit with 2, as in the CLI.
  */
 export async function runRank(args: string[], io: CommandIo = processIo): Promise<number> {
   let code = 0;
@@ -232,7 +241,7 @@ export async function runRank(args: string[], io: CommandIo = processIo): Promis
     await program.parseAsync(['rank', ...args], { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) {
-      code = e.exitCode;
+      code = e.exitCode === 0 ? 0 : 2;
       if (code !== 0) io.exit(code);
     } else throw e;
   }

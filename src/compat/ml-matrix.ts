@@ -1,473 +1,154 @@
 /**
- * Drop-in replacement for ml-matrix's SVD:
- * `import { SingularValueDecomposition, pseudoInverse } from 'effrank/compat/ml-matrix'`.
+ * Drop-in replacement for ml-matrix 6: change only the import line,
+ * `import { Matrix, SVD, inverse, solve } from 'effrank/compat/ml-matrix'`.
  *
- * Same constructor, getters and methods as ml-matrix 6.x, computed by
- * effrank's LAPACK SVD. Differences (see docs/compat.md):
- * - Matrices come back as ml-matrix `Matrix` objects when ml-matrix can be
- *   loaded (it is an optional peer dependency, loaded lazily): built with the
- *   input's own Matrix class when the input is an ml-matrix matrix, else with
- *   `require('ml-matrix')` (ml-matrix's ESM entry re-exports that same build,
- *   so `instanceof Matrix` holds), or with the class given to `setMatrixClass`.
- *   Without ml-matrix they are `DenseMatrix` objects (get/set/to2DArray/
- *   to1DArray/transpose/mmul/clone).
- * - Wide input (m < n) gives the correct thin SVD whether or not
- *   `autoTranspose` is set (U m×m, m values, V n×m) and never warns; ml-matrix
- *   without autoTranspose warns and returns min(m + 1, n) values and an n×n V.
- * - Singular values ≤ `threshold` (ε/2·max(m, n)·s₀, the ones `solve` and
- *   `inverse` drop anyway) are stored as exactly 0, so `condition` is Infinity
- *   for every numerically singular matrix; ml-matrix gets an exact 0 only
- *   sometimes (4·10¹⁶ for the Golub–Reinsch 8×5 matrix of rank 3).
- * - Empty input throws an EffrankError (code ERR_INVALID_SHAPE) with
- *   ml-matrix's message 'Matrix must be non-empty'; non-finite input throws
- *   EffrankError ERR_NON_FINITE.
- * - Signs: each right singular vector (column of V) has its largest-magnitude
- *   entry positive, the matching column of U flips with it.
+ * The SVD and everything ml-matrix builds on it (`SVD`,
+ * `SingularValueDecomposition`, `pseudoInverse`, `linearDependencies`, and
+ * `inverse`/`solve` with `useSVD`) are effrank's (./ml-matrix-svd.ts); the
+ * rest of ml-matrix's public API is re-exported unchanged from the installed
+ * ml-matrix (an optional peer dependency: without it those names are
+ * undefined, and the SVD returns `DenseMatrix` objects). See docs/compat.md.
  */
 import { createRequire } from 'node:module';
 
-import { EffrankError, invalidArgument, invalidShape } from '../core/errors.js';
-import { MAX_ELEMENTS, checkDimension, describe } from '../core/matrix.js';
-import { type Dense, denseSvd, toDense } from './shared.js';
+import type * as Peer from 'ml-matrix';
 
-/** What the adapters read: an ml-matrix matrix (any AbstractMatrix) or anything with rows, columns and get. */
-export interface MatrixSource {
-  readonly rows: number;
-  readonly columns: number;
-  get(row: number, column: number): number;
-}
+import { invalidArgument } from '../core/errors.js';
+import {
+  type CompatMatrix,
+  type MatrixValue,
+  SingularValueDecomposition,
+  buildMatrix,
+  readMatrix,
+  resultClass,
+} from './ml-matrix-svd.js';
 
-/** The matrices the adapter returns: ml-matrix `Matrix` objects, or `DenseMatrix` without ml-matrix. */
-export interface CompatMatrix extends MatrixSource {
-  set(row: number, column: number, value: number): this;
-  to1DArray(): number[];
-  to2DArray(): number[][];
-  transpose(): CompatMatrix;
-  mmul(other: CompatMatrix | ArrayLike<ArrayLike<number>>): CompatMatrix;
-}
+export {
+  type CompatMatrix,
+  DenseMatrix,
+  type MatrixClass,
+  type MatrixSource,
+  type MatrixValue,
+  type SvdOptions,
+  SingularValueDecomposition,
+  SingularValueDecomposition as SVD,
+  pseudoInverse,
+  setMatrixClass,
+} from './ml-matrix-svd.js';
 
-/** A class that builds result matrices: ml-matrix's `Matrix`, `DenseMatrix`, or your own. */
-export interface MatrixClass {
-  from1DArray(rows: number, columns: number, data: ArrayLike<number>): CompatMatrix;
-}
+type PeerModule = typeof Peer;
 
-/** Anything the constructor, `solve` and `pseudoInverse` accept. */
-export type MatrixValue =
-  | MatrixSource
-  | ReadonlyArray<ArrayLike<number>>
-  | { data: Float32Array | Float64Array; rows: number; cols: number };
-
-export interface SvdOptions {
-  /** Default true; when false, `leftSingularVectors` is a zero matrix. */
-  computeLeftSingularVectors?: boolean;
-  /** Default true; when false, `rightSingularVectors` is a zero matrix. */
-  computeRightSingularVectors?: boolean;
-  /** Accepted for compatibility; wide matrices are always handled as with autoTranspose. */
-  autoTranspose?: boolean;
-}
-
-/** The minimal row-major float64 matrix returned when ml-matrix is not installed. */
-export class DenseMatrix implements CompatMatrix {
-  readonly rows: number;
-  readonly columns: number;
-  readonly #values: Float64Array;
-
-  constructor(rows: number, columns: number, values?: ArrayLike<number>) {
-    if (!Number.isInteger(rows) || rows < 0 || !Number.isInteger(columns) || columns < 0) {
-      throw invalidShape(`DenseMatrix dimensions must be non-negative integers, got ${describe(rows)}×${describe(columns)}`);
-    }
-    if (rows > MAX_ELEMENTS || columns > MAX_ELEMENTS || rows * columns > MAX_ELEMENTS) {
-      throw invalidShape(`DenseMatrix ${rows}×${columns} exceeds ${MAX_ELEMENTS} elements`);
-    }
-    this.rows = rows;
-    this.columns = columns;
-    try {
-      this.#values = new Float64Array(rows * columns);
-    } catch (e) {
-      throw new EffrankError('ERR_OUT_OF_MEMORY', `DenseMatrix ${rows}×${columns}: ${(e as Error).message}`);
-    }
-    if (values !== undefined && values !== null) {
-      if (typeof values !== 'object' || typeof values.length !== 'number') throw invalidArgument(`DenseMatrix values must be an array of numbers, got ${describe(values)}`);
-      if (values.length !== rows * columns) {
-        throw invalidShape(`data has ${values.length} elements but ${rows}×${columns} = ${rows * columns}`);
-      }
-      try {
-        this.#values.set(values);
-      } catch {
-        throw invalidArgument('DenseMatrix values must be numbers'); // e.g. BigInts
-      }
-    }
-  }
-
-  static from1DArray(rows: number, columns: number, data: ArrayLike<number>): DenseMatrix {
-    return new DenseMatrix(rows, columns, data);
-  }
-
-  static from2DArray(data: ReadonlyArray<ArrayLike<number>>): DenseMatrix {
-    if (Array.isArray(data) && data.length === 0) return new DenseMatrix(0, 0);
-    const d = toDense(data, 'data');
-    return new DenseMatrix(d.rows, d.cols, d.data);
-  }
-
-  get size(): number {
-    return this.rows * this.columns;
-  }
-
-  isEmpty(): boolean {
-    return this.rows === 0 || this.columns === 0;
-  }
-
-  isSquare(): boolean {
-    return this.rows === this.columns;
-  }
-
-  get(row: number, column: number): number {
-    return this.#values[row * this.columns + column]!;
-  }
-
-  set(row: number, column: number, value: number): this {
-    this.#values[row * this.columns + column] = value;
-    return this;
-  }
-
-  to1DArray(): number[] {
-    return Array.from(this.#values);
-  }
-
-  to2DArray(): number[][] {
-    const out: number[][] = new Array(this.rows);
-    for (let i = 0; i < this.rows; i++) {
-      out[i] = Array.from(this.#values.subarray(i * this.columns, (i + 1) * this.columns));
-    }
-    return out;
-  }
-
-  toJSON(): number[][] {
-    return this.to2DArray();
-  }
-
-  clone(): DenseMatrix {
-    return new DenseMatrix(this.rows, this.columns, this.#values);
-  }
-
-  transpose(): DenseMatrix {
-    const out = new DenseMatrix(this.columns, this.rows);
-    for (let i = 0; i < this.rows; i++) {
-      for (let j = 0; j < this.columns; j++) out.#values[j * this.rows + i] = this.#values[i * this.columns + j]!;
-    }
-    return out;
-  }
-
-  mmul(other: MatrixValue | ArrayLike<ArrayLike<number>>): DenseMatrix {
-    const b = readOperand(other, 'other');
-    if (b.rows !== this.columns) {
-      throw invalidShape(`cannot multiply ${this.rows}×${this.columns} by ${b.rows}×${b.cols}`);
-    }
-    const out = multiply(this.#values, this.rows, this.columns, b.data, b.cols);
-    return new DenseMatrix(this.rows, b.cols, out);
+/** The installed ml-matrix (its CommonJS build, which its ESM entry re-exports), or undefined. */
+function loadPeer(): PeerModule | undefined {
+  try {
+    return createRequire(import.meta.url)('ml-matrix') as PeerModule;
+  } catch {
+    return undefined;
   }
 }
 
-// ---------------------------------------------------------------------------
-// Which class builds the results.
+const peer = loadPeer();
 
-let chosenClass: MatrixClass | undefined;
-let requiredClass: MatrixClass | null | undefined;
+export const AbstractMatrix = peer?.AbstractMatrix as PeerModule['AbstractMatrix'];
+export const Matrix = peer?.Matrix as PeerModule['Matrix'];
+export const SymmetricMatrix = peer?.SymmetricMatrix as PeerModule['SymmetricMatrix'];
+export const DistanceMatrix = peer?.DistanceMatrix as PeerModule['DistanceMatrix'];
+export const MatrixColumnView = peer?.MatrixColumnView as PeerModule['MatrixColumnView'];
+export const MatrixColumnSelectionView = peer?.MatrixColumnSelectionView as PeerModule['MatrixColumnSelectionView'];
+export const MatrixFlipColumnView = peer?.MatrixFlipColumnView as PeerModule['MatrixFlipColumnView'];
+export const MatrixFlipRowView = peer?.MatrixFlipRowView as PeerModule['MatrixFlipRowView'];
+export const MatrixRowView = peer?.MatrixRowView as PeerModule['MatrixRowView'];
+export const MatrixRowSelectionView = peer?.MatrixRowSelectionView as PeerModule['MatrixRowSelectionView'];
+export const MatrixSelectionView = peer?.MatrixSelectionView as PeerModule['MatrixSelectionView'];
+export const MatrixSubView = peer?.MatrixSubView as PeerModule['MatrixSubView'];
+export const MatrixTransposeView = peer?.MatrixTransposeView as PeerModule['MatrixTransposeView'];
+export const WrapperMatrix1D = peer?.WrapperMatrix1D as PeerModule['WrapperMatrix1D'];
+export const WrapperMatrix2D = peer?.WrapperMatrix2D as PeerModule['WrapperMatrix2D'];
+export const wrap = peer?.wrap as PeerModule['wrap'];
+export const CholeskyDecomposition = peer?.CholeskyDecomposition as PeerModule['CholeskyDecomposition'];
+export const CHO = peer?.CHO as PeerModule['CHO'];
+export const EigenvalueDecomposition = peer?.EigenvalueDecomposition as PeerModule['EigenvalueDecomposition'];
+export const EVD = peer?.EVD as PeerModule['EVD'];
+export const LuDecomposition = peer?.LuDecomposition as PeerModule['LuDecomposition'];
+export const LU = peer?.LU as PeerModule['LU'];
+export const QrDecomposition = peer?.QrDecomposition as PeerModule['QrDecomposition'];
+export const QR = peer?.QR as PeerModule['QR'];
+export const Nipals = peer?.Nipals as PeerModule['Nipals'];
+export const NIPALS = peer?.NIPALS as PeerModule['NIPALS'];
+export const correlation = peer?.correlation as PeerModule['correlation'];
+export const covariance = peer?.covariance as PeerModule['covariance'];
+export const determinant = peer?.determinant as PeerModule['determinant'];
+
+function requirePeer(what: string): PeerModule {
+  if (!peer) throw invalidArgument(`${what} without useSVD needs ml-matrix installed (npm install ml-matrix)`);
+  return peer;
+}
 
 /**
- * Chooses the class of the returned matrices: a Matrix class (e.g. the
- * `Matrix` your code imported, when a bundler gives it a copy of ml-matrix of
- * its own), `'plain'` for `DenseMatrix` even when ml-matrix is installed, or
- * `'auto'` (the default: the input's class, else require('ml-matrix'), else DenseMatrix).
+ * ml-matrix's `inverse`: with `useSVD`, effrank's SVD pseudo-inverse;
+ * otherwise ml-matrix's own LU solve against the identity.
  */
-export function setMatrixClass(cls: MatrixClass | 'plain' | 'auto'): void {
-  if (cls === 'auto') chosenClass = undefined;
-  else if (cls === 'plain') chosenClass = DenseMatrix;
-  else if (cls !== null && (typeof cls === 'function' || typeof cls === 'object') && typeof cls.from1DArray === 'function') {
-    chosenClass = cls;
-  } else {
-    throw invalidArgument(`setMatrixClass needs a class with a static from1DArray, 'plain' or 'auto', got ${describe(cls)}`);
-  }
+export function inverse(matrix: MatrixValue, useSVD = false): CompatMatrix {
+  if (useSVD) return new SingularValueDecomposition(matrix).inverse();
+  return requirePeer('inverse').inverse(matrix as never) as unknown as CompatMatrix;
 }
-
-/** ml-matrix's Matrix via require (its CommonJS build), or null when it is not installed. */
-function requiredMlMatrix(): MatrixClass | null {
-  if (requiredClass === undefined) {
-    try {
-      const mod = createRequire(import.meta.url)('ml-matrix') as { Matrix?: MatrixClass };
-      requiredClass = typeof mod.Matrix?.from1DArray === 'function' ? mod.Matrix : null;
-    } catch {
-      requiredClass = null;
-    }
-  }
-  return requiredClass;
-}
-
-/** The class for results: setMatrixClass's, else the input's own ml-matrix class, else require('ml-matrix'), else DenseMatrix. */
-function resultClass(input: unknown): MatrixClass {
-  if (chosenClass) return chosenClass;
-  if (isMatrixSource(input)) {
-    const ctor = (input as { constructor?: unknown }).constructor as Partial<MatrixClass> | undefined;
-    if (ctor && typeof ctor.from1DArray === 'function') return ctor as MatrixClass;
-  }
-  return requiredMlMatrix() ?? DenseMatrix;
-}
-
-// ---------------------------------------------------------------------------
-// Reading inputs.
-
-function isMatrixSource(x: unknown): x is MatrixSource {
-  if (x === null || typeof x !== 'object') return false;
-  const o = x as Partial<MatrixSource>;
-  return typeof o.rows === 'number' && typeof o.columns === 'number' && typeof o.get === 'function';
-}
-
-/** rows×cols of an input, 0 in a dimension when it is empty (ml-matrix's notion of empty). */
-function shapeOf(value: unknown): [number, number] | undefined {
-  if (isMatrixSource(value)) {
-    const { rows, columns } = value;
-    const valid = (d: number) => Number.isInteger(d) && d >= 0 && d <= MAX_ELEMENTS;
-    return valid(rows) && valid(columns) ? [rows, columns] : undefined;
-  }
-  if (Array.isArray(value)) {
-    const first: unknown = value[0];
-    if (value.length === 0) return [0, 0];
-    if (Array.isArray(first) || ArrayBuffer.isView(first)) return [value.length, (first as ArrayLike<number>).length];
-  }
-  return undefined;
-}
-
-function isEmptyInput(value: unknown): boolean {
-  const shape = shapeOf(value);
-  return shape !== undefined && (shape[0] === 0 || shape[1] === 0);
-}
-
-/** Any accepted matrix as float64 row-major. Empty input is not accepted here. */
-function readMatrix(value: unknown, name: string): Dense {
-  if (isMatrixSource(value)) {
-    const { rows, columns } = value;
-    // Checked before allocating rows×columns; the entries must be numbers (a Float64Array would throw on a BigInt).
-    checkDimension(rows, `${name}.rows`);
-    checkDimension(columns, `${name}.columns`);
-    if (rows * columns > MAX_ELEMENTS) throw invalidShape(`${name} is ${rows}×${columns}, more than ${MAX_ELEMENTS} elements`);
-    const number = (v: unknown, where: string): number => {
-      if (typeof v !== 'number') throw invalidArgument(`${name}${where} is not a number: ${describe(v)}`);
-      return v;
-    };
-    const flat = (value as { to1DArray?: unknown }).to1DArray;
-    let data: Float64Array;
-    if (typeof flat === 'function') {
-      const values = flat.call(value) as ArrayLike<unknown>;
-      if (!Array.isArray(values) && !ArrayBuffer.isView(values)) throw invalidArgument(`${name}.to1DArray() returned ${describe(values)}`);
-      data = Float64Array.from(values, (v, i) => number(v, `.to1DArray()[${i}]`));
-    } else {
-      data = new Float64Array(rows * columns);
-      for (let i = 0; i < rows; i++) for (let j = 0; j < columns; j++) data[i * columns + j] = number(value.get(i, j), `.get(${i}, ${j})`);
-    }
-    // Validates dimensions and element count like any effrank input.
-    return toDense({ data, rows, cols: columns }, name);
-  }
-  return toDense(value, name);
-}
-
-/** The right-hand side of solve/mmul: a matrix, or a plain number[] taken as a column vector. */
-function readOperand(value: unknown, name: string): Dense {
-  if (Array.isArray(value) && value.length > 0 && typeof value[0] === 'number') {
-    const data = Float64Array.from(value as unknown[], (v, i) => {
-      if (typeof v !== 'number') throw invalidArgument(`${name}[${i}] is not a number: ${describe(v)}`);
-      return v;
-    });
-    return toDense({ data, rows: value.length, cols: 1 }, name);
-  }
-  return readMatrix(value, name);
-}
-
-function emptyMatrixError(): EffrankError {
-  return new EffrankError('ERR_INVALID_SHAPE', 'Matrix must be non-empty');
-}
-
-// ---------------------------------------------------------------------------
-// Dense kernels.
-
-/** (r×inner) · (inner×c), row-major. */
-function multiply(a: Float64Array, r: number, inner: number, b: Float64Array, c: number): Float64Array {
-  const out = new Float64Array(r * c);
-  for (let i = 0; i < r; i++) {
-    for (let l = 0; l < inner; l++) {
-      const ail = a[i * inner + l]!;
-      if (ail === 0) continue;
-      const bo = l * c;
-      const oo = i * c;
-      for (let j = 0; j < c; j++) out[oo + j]! += ail * b[bo + j]!;
-    }
-  }
-  return out;
-}
-
-/** V · diag(inv) · Uᵀ, n×m, for U m×k and V n×k row-major. */
-function pinvFromFactors(
-  u: Float64Array,
-  v: Float64Array,
-  inv: Float64Array,
-  m: number,
-  n: number,
-  k: number,
-): Float64Array {
-  const scaled = new Float64Array(n * k);
-  for (let i = 0; i < n; i++) for (let l = 0; l < k; l++) scaled[i * k + l] = v[i * k + l]! * inv[l]!;
-  const out = new Float64Array(n * m);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < m; j++) {
-      let sum = 0;
-      for (let l = 0; l < k; l++) sum += scaled[i * k + l]! * u[j * k + l]!;
-      out[i * m + j] = sum;
-    }
-  }
-  return out;
-}
-
-function transposeData(d: Dense): Float64Array {
-  const out = new Float64Array(d.rows * d.cols);
-  for (let i = 0; i < d.rows; i++) for (let j = 0; j < d.cols; j++) out[j * d.rows + i] = d.data[i * d.cols + j]!;
-  return out;
-}
-
-// ---------------------------------------------------------------------------
-
-/** ml-matrix's `SingularValueDecomposition`, computed by LAPACK. */
-export class SingularValueDecomposition {
-  /** Rows of the input. */
-  readonly m: number;
-  /** Columns of the input. */
-  readonly n: number;
-  /** The min(m, n) singular values, descending; values ≤ threshold are 0. */
-  readonly s: Float64Array;
-  /** m×min(m, n) left singular vectors (zeros when not requested). */
-  readonly U: CompatMatrix;
-  /** n×min(m, n) right singular vectors (zeros when not requested). */
-  readonly V: CompatMatrix;
-
-  readonly #u: Float64Array;
-  readonly #v: Float64Array;
-  readonly #cls: MatrixClass;
-
-  constructor(value: MatrixValue, options: SvdOptions = {}) {
-    if (isEmptyInput(value)) throw emptyMatrixError();
-    const a = readMatrix(value, 'value');
-    const { computeLeftSingularVectors = true, computeRightSingularVectors = true } = options ?? {};
-    const wantU = Boolean(computeLeftSingularVectors);
-    const wantV = Boolean(computeRightSingularVectors);
-    const { rows: m, cols: n } = a;
-    const k = Math.min(m, n);
-    const r = denseSvd(a, wantU || wantV ? 'thin' : 'none');
-
-    const s = Float64Array.from(r.s);
-    const threshold = (Number.EPSILON / 2) * Math.max(m, n) * s[0]!;
-    for (let i = 0; i < k; i++) if (s[i]! <= threshold) s[i] = 0;
-
-    this.m = m;
-    this.n = n;
-    this.s = s;
-    this.#u = wantU && r.u ? r.u.data : new Float64Array(m * k);
-    this.#v = wantV && r.vt ? transposeData(r.vt) : new Float64Array(n * k);
-    this.#cls = resultClass(value);
-    this.U = this.#cls.from1DArray(m, k, this.#u);
-    this.V = this.#cls.from1DArray(n, k, this.#v);
-  }
-
-  /** The singular values, descending, as a number[]. */
-  get diagonal(): number[] {
-    return Array.from(this.s);
-  }
-
-  /** diag(s), k×k. */
-  get diagonalMatrix(): CompatMatrix {
-    const k = this.s.length;
-    const d = new Float64Array(k * k);
-    for (let i = 0; i < k; i++) d[i * k + i] = this.s[i]!;
-    return this.#cls.from1DArray(k, k, d);
-  }
-
-  get leftSingularVectors(): CompatMatrix {
-    return this.U;
-  }
-
-  get rightSingularVectors(): CompatMatrix {
-    return this.V;
-  }
-
-  /** Number of singular values above max(m, n)·s₀·ε. */
-  get rank(): number {
-    const tol = Math.max(this.m, this.n) * this.s[0]! * Number.EPSILON;
-    let r = 0;
-    for (const v of this.s) if (v > tol) r++;
-    return r;
-  }
-
-  /** s₀ / s_min: Infinity for a singular matrix, NaN for a zero matrix (as in ml-matrix). */
-  get condition(): number {
-    return this.s[0]! / this.s[this.s.length - 1]!;
-  }
-
-  /** The largest singular value. */
-  get norm2(): number {
-    return this.s[0]!;
-  }
-
-  /** ε/2·max(m, n)·s₀: smaller singular values are ignored by solve and inverse. */
-  get threshold(): number {
-    return (Number.EPSILON / 2) * Math.max(this.m, this.n) * this.s[0]!;
-  }
-
-  /** The least-squares, minimum-norm X with A·X ≈ B (B m×p, or a number[] of length m): n×p. */
-  solve(value: MatrixValue | readonly number[]): CompatMatrix {
-    const b = readOperand(value, 'value');
-    if (b.rows !== this.m) {
-      throw invalidShape(`solve: the right-hand side has ${b.rows} rows, the matrix has ${this.m}`);
-    }
-    const pinv = this.#pinv();
-    return this.#cls.from1DArray(this.n, b.cols, multiply(pinv, this.n, this.m, b.data, b.cols));
-  }
-
-  /** solve(diag(values)); values needs m entries. */
-  solveForDiagonal(values: ArrayLike<number>): CompatMatrix {
-    const l = values.length;
-    const d = new Float64Array(l * l);
-    for (let i = 0; i < l; i++) d[i * l + i] = values[i]!;
-    return this.solve({ data: d, rows: l, cols: l });
-  }
-
-  /** The pseudo-inverse, n×m, ignoring singular values ≤ threshold. */
-  inverse(): CompatMatrix {
-    return this.#cls.from1DArray(this.n, this.m, this.#pinv());
-  }
-
-  #pinv(): Float64Array {
-    const e = this.threshold;
-    const k = this.s.length;
-    const inv = new Float64Array(k);
-    for (let i = 0; i < k; i++) inv[i] = Math.abs(this.s[i]!) > e ? 1 / this.s[i]! : 0;
-    return pinvFromFactors(this.#u, this.#v, inv, this.m, this.n, k);
-  }
-}
-
-export { SingularValueDecomposition as SVD };
 
 /**
- * ml-matrix's `pseudoInverse`: V·diag(1/s)·Uᵀ, dropping singular values
- * ≤ threshold·max(m, n)·s₀ (default threshold ε). An empty matrix gives its
- * (empty) transpose, as in ml-matrix.
+ * ml-matrix's `solve`: with `useSVD`, effrank's SVD least-squares solution;
+ * otherwise ml-matrix's own LU (square) or QR (rectangular) solve.
  */
-export function pseudoInverse(matrix: MatrixValue, threshold: number = Number.EPSILON): CompatMatrix {
-  const cls = resultClass(matrix);
-  const shape = shapeOf(matrix);
-  if (shape && (shape[0] === 0 || shape[1] === 0)) return cls.from1DArray(shape[1], shape[0], []);
+export function solve(leftHandSide: MatrixValue, rightHandSide: MatrixValue, useSVD = false): CompatMatrix {
+  if (useSVD) return new SingularValueDecomposition(leftHandSide).solve(rightHandSide);
+  return requirePeer('solve').solve(leftHandSide as never, rightHandSide as never) as unknown as CompatMatrix;
+}
+
+export interface LinearDependenciesOptions {
+  /** Coefficients below this (in absolute value) are reported as 0 (default 1e-9, as ml-matrix). */
+  thresholdValue?: number;
+  /** A row counts as dependent when its least-squares residual, relative to the row's largest entry, is at most this (default 1e-9). */
+  thresholdError?: number;
+}
+
+/**
+ * ml-matrix's `linearDependencies`, on effrank's SVD: row i of the n×n
+ * result holds the coefficients that write row i of `matrix` as a
+ * combination of the other rows (0 at position i), or all zeros when no
+ * combination reproduces it within `thresholdError`.
+ */
+export function linearDependencies(matrix: MatrixValue, options: LinearDependenciesOptions = {}): CompatMatrix {
+  const { thresholdValue = 10e-10, thresholdError = 10e-10 } = options ?? {};
   const a = readMatrix(matrix, 'matrix');
-  const { rows: m, cols: n } = a;
-  const k = Math.min(m, n);
-  const r = denseSvd(a, 'thin');
-  const cutoff = threshold * Math.max(m, n) * r.s[0]!;
-  const inv = new Float64Array(k);
-  for (let i = 0; i < k; i++) inv[i] = Math.abs(r.s[i]!) > cutoff ? 1 / r.s[i]! : 0;
-  return cls.from1DArray(n, m, pinvFromFactors(r.u!.data, transposeData(r.vt!), inv, m, n, k));
+  const { rows: n, cols: c } = a;
+  const out = new Float64Array(n * n);
+  if (n > 1) {
+    for (let i = 0; i < n; i++) {
+      // The other rows, transposed: c×(n−1); b = row i as a column.
+      const others = new Float64Array(c * (n - 1));
+      for (let r = 0, col = 0; r < n; r++) {
+        if (r === i) continue;
+        for (let j = 0; j < c; j++) others[j * (n - 1) + col] = a.data[r * c + j]!;
+        col++;
+      }
+      const b = a.data.slice(i * c, (i + 1) * c);
+      const x = new SingularValueDecomposition({ data: others, rows: c, cols: n - 1 }).solve({ data: b, rows: c, cols: 1 }).to1DArray();
+      let residual = 0;
+      let scale = 0;
+      for (let j = 0; j < c; j++) {
+        let fit = 0;
+        for (let l = 0; l < n - 1; l++) fit += others[j * (n - 1) + l]! * x[l]!;
+        residual = Math.max(residual, Math.abs(b[j]! - fit));
+        scale = Math.max(scale, Math.abs(b[j]!));
+      }
+      if (residual / (scale || 1) > thresholdError) continue;
+      for (let r = 0, l = 0; r < n; r++) {
+        if (r === i) continue;
+        const v = x[l++]!;
+        out[i * n + r] = Math.abs(v) < thresholdValue ? 0 : v;
+      }
+    }
+  }
+  return buildMatrix(resultClass(matrix), n, n, out);
 }
+
+/** ml-matrix's default export, its `Matrix` class. */
+export default Matrix;

@@ -20,6 +20,8 @@
  *   ~1e-24 comes back as zeros) is not copied: effrank's rule is scale invariant.
  * - Signs: each column of V has its largest-magnitude entry positive.
  */
+import { createRequire } from 'node:module';
+
 import { denseSvd, padded2D, paddedValues, toDense } from './shared.js';
 
 export interface NumericSvdResult {
@@ -42,12 +44,32 @@ export function svd(A: ReadonlyArray<ArrayLike<number>>): NumericSvdResult {
   const r = denseSvd(m, rows < cols ? 'full' : 'thin');
   return {
     U: padded2D(r.u, rows, cols),
-    S: paddedValues(r.s, cols, EPSILON),
+    S: paddedValues(r.s, r.k, cols, EPSILON),
     V: padded2D(r.vt, cols, cols, true),
   };
 }
 
-/** A `numeric`-like namespace, for code written as `numeric.svd(A)`. */
-export const numeric = { svd, epsilon: EPSILON } as const;
+/** The installed numeric's namespace (an optional peer), or undefined. */
+function loadPeer(): Record<string, unknown> | undefined {
+  try {
+    const mod: unknown = createRequire(import.meta.url)('numeric');
+    return mod !== null && typeof mod === 'object' ? (mod as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A `numeric` namespace for code written as `numeric.svd(A)`: when numeric
+ * is installed, every other function and constant of its namespace,
+ * unchanged, with `svd` replaced by effrank's; otherwise `svd` and `epsilon` only.
+ * numeric is one CommonJS object, so its other functions come through this
+ * default export (as with `import numeric from 'numeric'`), not as named exports.
+ */
+export const numeric: { svd: typeof svd; epsilon: number } & Record<string, unknown> = {
+  ...loadPeer(),
+  svd,
+  epsilon: EPSILON,
+};
 
 export default numeric;

@@ -2,10 +2,16 @@
  * Helpers shared by the drop-in adapters in src/compat/. Everything here is
  * float64: the peers are float64, so a float32 input is widened first.
  */
+import { freemem } from 'node:os';
+
+import { EffrankError } from '../core/errors.js';
 import { toMatrix } from '../core/matrix.js';
+import { binding } from '../native.js';
+import { jacobiSvd } from '../linalg/small/jacobi-svd.js';
+import { useSmallSvd } from '../linalg/small/route.js';
 import { svd } from '../linalg/svd.js';
 
-/** A row-major float64 matrix. */
+/** A row-major float64 matrix (`data` may be longer than rows·cols: a reused working buffer). */
 export interface Dense {
   data: Float64Array;
   rows: number;
@@ -20,60 +26,100 @@ export function toDense(a: unknown, name = 'a'): Dense {
 }
 
 export interface DenseSvd {
-  /** Descending, min(rows, cols) entries. */
+  /** Descending, min(rows, cols) entries (the first k of `s`: it may be a longer working buffer). */
   s: Float64Array;
+  k: number;
   /** rows×k ('thin') or rows×rows ('full'). */
   u?: Dense;
   /** k×cols ('thin') or cols×cols ('full'); the rows are the right singular vectors. */
   vt?: Dense;
 }
 
-/** effrank's LAPACK SVD of a float64 matrix (see src/linalg/svd.ts for the sign convention). */
+const MODES = { none: 0, thin: 1, full: 2 } as const;
+
+/**
+ * effrank's SVD of a float64 matrix (see src/linalg/svd.ts for the sign
+ * convention). Small matrices come back in the Jacobi kernel's working
+ * buffers, valid until the next SVD: the adapters copy them into their own
+ * result shapes at once, so no intermediate typed array is allocated.
+ */
 export function denseSvd(a: Dense, vectors: 'none' | 'thin' | 'full'): DenseSvd {
-  const r = svd({ data: a.data, rows: a.rows, cols: a.cols }, { vectors });
-  const out: DenseSvd = { s: r.s as Float64Array };
+  const { rows, cols } = a;
+  const k = Math.min(rows, cols);
+  const mode = MODES[vectors];
+  const small = useSmallSvd(rows, cols, mode) ? jacobiSvd(a.data, rows, cols, mode, true) : undefined;
+  if (small) {
+    const out: DenseSvd = { s: small.s as Float64Array, k };
+    if (mode !== 0) {
+      out.u = { data: small.u as Float64Array, rows, cols: mode === 2 ? rows : k };
+      out.vt = { data: small.vt as Float64Array, rows: mode === 2 ? cols : k, cols };
+    }
+    return out;
+  }
+  const r = svd({ data: a.data, rows, cols }, { vectors });
+  const out: DenseSvd = { s: r.s as Float64Array, k };
   if (r.u) out.u = { data: r.u.data as Float64Array, rows: r.u.rows, cols: r.u.cols };
   if (r.vt) out.vt = { data: r.vt.data as Float64Array, rows: r.vt.rows, cols: r.vt.cols };
   return out;
 }
 
-/** A rows×cols number[][] of zeros. */
-export function zeros2D(rows: number, cols: number): number[][] {
-  const out: number[][] = new Array(rows);
-  for (let i = 0; i < rows; i++) out[i] = new Array<number>(cols).fill(0);
-  return out;
-}
-
 /**
  * A rows×cols number[][] whose leading block is `src` (or `src` transposed);
- * entries outside `src` are 0. Used for the zero-padded shapes of the peers.
+ * entries outside `src` are 0 (the zero-padded shapes of the peers). Each
+ * row is built once, at its final length, with no fill pass.
  */
 export function padded2D(src: Dense | undefined, rows: number, cols: number, transpose = false): number[][] {
-  const out = zeros2D(rows, cols);
-  if (!src) return out;
-  const srcRows = transpose ? src.cols : src.rows;
-  const srcCols = transpose ? src.rows : src.cols;
-  const r = Math.min(rows, srcRows);
+  const out: number[][] = new Array(rows);
+  const srcRows = src ? (transpose ? src.cols : src.rows) : 0;
+  const srcCols = src ? (transpose ? src.rows : src.cols) : 0;
   const c = Math.min(cols, srcCols);
-  for (let i = 0; i < r; i++) {
-    const row = out[i]!;
-    for (let j = 0; j < c; j++) {
-      row[j] = transpose ? src.data[j * src.cols + i]! : src.data[i * src.cols + j]!;
+  for (let i = 0; i < rows; i++) {
+    const row = new Array<number>(cols);
+    let j = 0;
+    if (src && i < srcRows) {
+      const d = src.data;
+      if (transpose) for (; j < c; j++) row[j] = d[j * src.cols + i]!;
+      else for (let o = i * src.cols; j < c; j++) row[j] = d[o + j]!;
     }
+    for (; j < cols; j++) row[j] = 0;
+    out[i] = row;
   }
   return out;
 }
 
 /**
- * The singular values padded with zeros to `length` entries, values below
+ * The k singular values padded with zeros to `length` entries, values below
  * `relEps`·s₀ set to exactly 0 (the rule svd-js and numeric apply; see docs/compat.md).
  */
-export function paddedValues(s: Float64Array, length: number, relEps: number): number[] {
-  const out = new Array<number>(length).fill(0);
+export function paddedValues(s: Float64Array, k: number, length: number, relEps: number): number[] {
+  const out = new Array<number>(length);
   const cutoff = relEps * (s[0] ?? 0);
-  for (let i = 0; i < Math.min(length, s.length); i++) {
+  const top = Math.min(length, k);
+  let i = 0;
+  for (; i < top; i++) {
     const v = s[i]!;
     out[i] = v < cutoff ? 0 : v;
   }
+  for (; i < length; i++) out[i] = 0;
   return out;
+}
+
+/** Requests below this skip the available-memory check (as the native core's ensureWorkspace does). */
+const CHECK_MEMORY_ABOVE_BYTES = 64 * 2 ** 20;
+
+/**
+ * Throws ERR_OUT_OF_MEMORY, before anything is allocated, when `elements`
+ * float64 values exceed the `setLimits({ maxElements })` cap or the memory
+ * the system reports available: the same rule as the native workspace check.
+ */
+export function ensureAllocatable(elements: number, what: string): void {
+  const cap = binding.getMaxElements();
+  if (cap !== 0 && elements > cap) {
+    throw new EffrankError('ERR_OUT_OF_MEMORY', `${what} needs ${elements} elements, above the maxElements cap of ${cap}`);
+  }
+  const bytes = elements * 8;
+  if (bytes >= CHECK_MEMORY_ABOVE_BYTES && bytes > freemem()) {
+    const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
+    throw new EffrankError('ERR_OUT_OF_MEMORY', `${what} needs ${mib(bytes)} but only ${mib(freemem())} is available`);
+  }
 }

@@ -75,7 +75,7 @@ export function SVD(
 
   return {
     u: padded2D(wantU ? r.u : undefined, rows, fullU ? rows : cols),
-    q: paddedValues(r.s, cols, relEps),
+    q: paddedValues(r.s, r.k, cols, relEps),
     v: padded2D(wantV ? r.vt : undefined, cols, cols, true),
   };
 }

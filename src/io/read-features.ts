@@ -7,8 +7,9 @@
  * .npy files stream too (see binary.ts).
  *
  * Which: `mode: 'auto'` (the default) loads files of at most `streamAbove`
- * bytes on disk (default 64 MiB) and streams larger ones; 'memory' and
- * 'stream' force one or the other.
+ * bytes on disk (default 64 MiB; for .npz and .safetensors, the bytes of the
+ * member read) and streams larger ones; 'memory' and 'stream' force one or
+ * the other. A .npz member or safetensors tensor is picked by `key`/`tensor`.
  *
  * Weights (one per row) come as an array or a file in any supported format
  * holding N values: a 1-D or single-column/single-row .npy, a single-column
@@ -19,14 +20,17 @@ import { extname } from 'node:path';
 import { EffrankError } from '../core/errors.js';
 import { GramAccumulator } from '../spectrum/gram-accumulator.js';
 import { type DType, type FloatArray, type Matrix, MAX_ELEMENTS } from '../core/matrix.js';
-import { type BinaryLayout, type ByteSource, Workspace, allocate, fileError, fileSource, readLayout, readRows, rowsPerChunk } from './binary.js';
+import { type BinaryLayout, Workspace, allocate, fileError, fileSource, readLayout, readRows, rowsPerChunk } from './binary.js';
 import { type Delimiter, delimitedChunks, readDelimited } from './delimited.js';
 import { NPY_MAGIC, npyLayout } from './npy.js';
+import { npzLayout } from './npz.js';
 import { rawLayout } from './raw.js';
+import { openRegularFile } from './regular-file.js';
+import { safetensorsLayout } from './safetensors.js';
 
-export type FeatureFormat = 'npy' | 'csv' | 'tsv' | 'txt' | 'f32' | 'f64';
+export type FeatureFormat = 'npy' | 'npz' | 'safetensors' | 'csv' | 'tsv' | 'txt' | 'f32' | 'f64';
 
-export const FEATURE_FORMATS: readonly FeatureFormat[] = ['npy', 'csv', 'tsv', 'txt', 'f32', 'f64'];
+export const FEATURE_FORMATS: readonly FeatureFormat[] = ['npy', 'npz', 'safetensors', 'csv', 'tsv', 'txt', 'f32', 'f64'];
 
 /** Files larger than this (bytes on disk) stream through a GramAccumulator by default. */
 export const DEFAULT_STREAM_ABOVE = 64 << 20;
@@ -35,7 +39,7 @@ export const DEFAULT_STREAM_ABOVE = 64 << 20;
 export const DEFAULT_CHUNK_BYTES = 16 << 20;
 
 const EXTENSIONS: Record<string, FeatureFormat> = {
-  '.npy': 'npy', '.csv': 'csv', '.tsv': 'tsv', '.tab': 'tsv', '.txt': 'txt', '.dat': 'txt', '.f32': 'f32', '.f64': 'f64',
+  '.npy': 'npy', '.npz': 'npz', '.safetensors': 'safetensors', '.csv': 'csv', '.tsv': 'tsv', '.tab': 'tsv', '.txt': 'txt', '.dat': 'txt', '.f32': 'f32', '.f64': 'f64',
 };
 
 const DELIMITERS: Record<string, Delimiter> = { csv: ',', tsv: '\t', txt: 'whitespace' };
@@ -43,6 +47,10 @@ const DELIMITERS: Record<string, Delimiter> = { csv: ',', tsv: '\t', txt: 'white
 export interface ReadFeaturesOptions {
   /** Overrides detection from the extension. */
   format?: FeatureFormat;
+  /** .npz: the array to read (its name without .npy). Default: the only one. */
+  key?: string;
+  /** .safetensors: the tensor to read. Default: the only 2-D one. */
+  tensor?: string;
   /** [N, n] for raw .f32/.f64 (N = -1: inferred). Required for raw features. */
   shape?: readonly [number, number];
   /** Header row of text files: 'auto' (default), true or false. */
@@ -62,8 +70,10 @@ export interface ReadFeaturesOptions {
 export interface FeatureFile {
   file: string;
   format: FeatureFormat;
-  /** As stored: the .npy descr (e.g. '<f4'), '<f4'/'<f8' for raw files, 'text' for delimited. */
+  /** As stored: the .npy descr (e.g. '<f4'), '<f4'/'<f8' for raw files, the safetensors dtype ('BF16'), 'text' for delimited. */
   storedDtype: string;
+  /** The .npz key or safetensors tensor read; null for single-matrix formats. */
+  member: string | null;
   /** dtype of the matrix read (float32 stays float32; text, integers and bool become float64). */
   dtype: DType;
   fortranOrder: boolean;
@@ -102,13 +112,43 @@ export function detectFormat(path: string, format?: string): FeatureFormat {
   const known = EXTENSIONS[ext];
   if (known) return known;
   if (peekMagic(path)) return 'npy';
-  throw fileError(path, `unknown format${ext ? ` '${ext}'` : ''}: use .npy, .csv, .tsv, .txt, .f32 or .f64, or say which with --format`);
+  throw fileError(path, `unknown format${ext ? ` '${ext}'` : ''}: use .npy, .npz, .safetensors, .csv, .tsv, .txt, .f32 or .f64, or say which with --format`);
 }
 
-function binaryLayout(path: string, format: FeatureFormat, source: ByteSource, shape: ReadFeaturesOptions['shape']): BinaryLayout {
-  if (format === 'npy') return npyLayout(source);
-  if (!shape) throw fileError(path, `raw ${format} features need their shape: --shape N,n`);
-  return rawLayout(source, { dtype: format === 'f32' ? 'float32' : 'float64', shape });
+interface OpenedLayout {
+  layout: BinaryLayout;
+  member: string | null;
+  /** Bytes compared with streamAbove: the file's size, or the chosen member's for .npz/.safetensors. */
+  bytes: number;
+  close(): void;
+}
+
+/** Opens a binary feature file and finds its matrix (for .npz and .safetensors, the member asked for). */
+async function openLayout(path: string, format: FeatureFormat, o: ReadFeaturesOptions): Promise<OpenedLayout> {
+  if (format === 'npz') {
+    const z = await npzLayout(path, o.key);
+    return { layout: z.layout, member: z.key, bytes: z.layout.source.size, close: z.close };
+  }
+  if (format === 'safetensors') {
+    const source = openRegularFile(path);
+    try {
+      const l = safetensorsLayout(source, o.tensor);
+      return { layout: l, member: l.tensor.name, bytes: l.tensor.end - l.tensor.start, close: () => source.close() };
+    } catch (e) {
+      source.close();
+      throw e;
+    }
+  }
+  const source = fileSource(path);
+  try {
+    const close = () => source.close();
+    if (format === 'npy') return { layout: npyLayout(source), member: null, bytes: source.size, close };
+    if (!o.shape) throw fileError(path, `raw ${format} features need their shape: --shape N,n`);
+    return { layout: rawLayout(source, { dtype: format === 'f32' ? 'float32' : 'float64', shape: o.shape }), member: null, bytes: source.size, close };
+  } catch (e) {
+    source.close();
+    throw e;
+  }
 }
 
 /** Loads weights (N values) and validates them; `expected` is the feature rows when known. */
@@ -128,7 +168,9 @@ export function readWeights(
   } else {
     const format = detectFormat(source, options.format);
     let m: Matrix;
-    if (format in DELIMITERS) {
+    if (format === 'npz' || format === 'safetensors') {
+      throw fileError(name, `weights are read from .npy, text or raw .f32/.f64 files, not .${format}`);
+    } else if (format in DELIMITERS) {
       m = readDelimited(source, { delimiter: DELIMITERS[format] });
     } else {
       const src = fileSource(source);
@@ -200,13 +242,14 @@ function pickMode(o: ReadFeaturesOptions, size: number, elements: number | undef
 }
 
 async function readBinary(path: string, format: FeatureFormat, o: ReadFeaturesOptions): Promise<FeatureFile> {
-  const source = fileSource(path);
+  const opened = await openLayout(path, format, o);
   try {
-    const l = binaryLayout(path, format, source, o.shape);
+    const l = opened.layout;
     const weights = o.weights === undefined ? undefined : readWeights(o.weights, { format: o.weightsFormat, expected: l.rows, featuresFile: path });
-    const base = { file: path, format, storedDtype: l.type.descr, dtype: l.type.dtype, fortranOrder: l.fortranOrder, rows: l.rows, cols: l.cols, columns: null };
+    const base = { file: path, format, storedDtype: l.type.descr, member: opened.member, dtype: l.type.dtype, fortranOrder: l.fortranOrder, rows: l.rows, cols: l.cols, columns: null };
     const chunkBytes = o.chunkBytes ?? DEFAULT_CHUNK_BYTES;
-    if (pickMode(o, source.size, l.rows * l.cols) === 'memory') {
+    // For containers the member's bytes decide, not the file's: a small tensor in a large .safetensors loads whole.
+    if (pickMode(o, opened.bytes, l.rows * l.cols) === 'memory') {
       const m = readLayout(l, chunkBytes);
       checkFinite(path, m.data, m.cols, 0);
       return { ...base, features: { data: m.data, rows: m.rows, cols: m.cols }, weights, streamed: false, chunks: 0 };
@@ -230,7 +273,7 @@ async function readBinary(path: string, format: FeatureFormat, o: ReadFeaturesOp
     }
     return { ...base, features: feeder.acc, weights: undefined, streamed: true, chunks: feeder.chunks };
   } finally {
-    source.close();
+    opened.close();
   }
 }
 
@@ -242,7 +285,7 @@ async function readText(path: string, format: FeatureFormat, o: ReadFeaturesOpti
   const wrongLength = (rows: number | string) =>
     fileError(typeof o.weights === 'string' ? o.weights : 'weights', `${weights!.length} weights, but ${path} has ${rows} rows`);
   const options = { delimiter: DELIMITERS[format]!, header: o.header };
-  const base = { file: path, format, storedDtype: 'text', dtype: 'float64' as const, fortranOrder: false };
+  const base = { file: path, format, storedDtype: 'text', member: null, dtype: 'float64' as const, fortranOrder: false };
   if (pickMode(o, bytes, undefined) === 'memory') {
     const t = readDelimited(path, options);
     if (weights && weights.length !== t.rows) throw wrongLength(t.rows);

@@ -6,12 +6,17 @@
  *   rejects a matrix whose triangles differ beyond rounding instead.
  * - Sign convention: each eigenvector's largest-magnitude entry is positive.
  * - NaN or ±Inf anywhere in the input is rejected (ERR_NON_FINITE).
- * - ?syevd, falling back to ?syev when it fails to converge.
+ * - Small matrices (below the crossover in ./small/route.ts) take a cyclic
+ *   Jacobi eigensolver in JavaScript with this same contract (float32
+ *   computed in float64 and rounded once); LAPACK takes over if it does not converge.
+ * - Otherwise ?syevd, falling back to ?syev when it fails to converge.
  */
 import { invalidShape } from '../core/errors.js';
 import { type ArrayOf, type FloatArray, type Matrix, type MatrixInput, toMatrix } from '../core/matrix.js';
 import { binding, callAsync, callSync } from '../native.js';
 import { readOptions } from '../core/options.js';
+import { jacobiEigh } from './small/jacobi-eigh.js';
+import { useSmallEigh } from './small/route.js';
 
 export interface EighOptions {
   /** Compute eigenvectors too (default true for eigh). */
@@ -40,14 +45,21 @@ function shapeResult<T extends FloatArray>(raw: { values: FloatArray; vectors?: 
 export function eigh<A extends MatrixInput>(a: A, opts?: EighOptions): EighResult<ArrayOf<A>> {
   const options = readOptions(opts, 'eigh', ['vectors', 'check']);
   const m = square(a);
-  const raw = callSync(() => binding.eigh(m.data, m.rows, options.vectors ?? true, options.check ?? false));
+  const vectors = options.vectors ?? true;
+  const check = options.check ?? false;
+  const small = useSmallEigh(m.rows, Boolean(vectors)) ? jacobiEigh(m.data, m.rows, Boolean(vectors), Boolean(check)) : undefined;
+  const raw = small ?? callSync(() => binding.eigh(m.data, m.rows, vectors, check));
   return shapeResult(raw, m.rows);
 }
 
 export async function eighAsync<A extends MatrixInput>(a: A, opts?: EighOptions): Promise<EighResult<ArrayOf<A>>> {
   const options = readOptions(opts, 'eighAsync', ['vectors', 'check']);
   const m = square(a);
-  const raw = await callAsync(() => binding.eighAsync(m.data, m.rows, options.vectors ?? true, options.check ?? false));
+  const vectors = options.vectors ?? true;
+  const check = options.check ?? false;
+  // Small matrices are done at the call (less than a thread hop).
+  const small = useSmallEigh(m.rows, Boolean(vectors)) ? jacobiEigh(m.data, m.rows, Boolean(vectors), Boolean(check)) : undefined;
+  const raw = small ?? (await callAsync(() => binding.eighAsync(m.data, m.rows, vectors, check)));
   return shapeResult(raw, m.rows);
 }
 

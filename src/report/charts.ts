@@ -14,6 +14,7 @@
  * for a README picture.
  */
 import { invalidArgument } from '../core/errors.js';
+import { checkKnownKeys } from '../core/options.js';
 import type { RankRecord } from '../tfjs/options.js';
 import { type LayerData, type ReportData, type ReportOptions, buildReportData, slug } from './model.js';
 import { type Scale, downsampleIndices, extent, linearScale, logScale, pow10Label } from './scales.js';
@@ -313,12 +314,32 @@ function rankChart(data: ReportData, layer: LayerData, name: string): ReportChar
 
 // ---------------------------------------------------------------- spectrum chart
 
-/** Indices to draw: all up to 128, else the first 64 and 64 spread over the rest. */
-function spectrumIndices(m: number): number[] {
+/** Eigenvalues within this factor of a threshold (either side) count as near ε: every one of them is drawn. */
+const NEAR_EPS = 10;
+
+/**
+ * Indices to draw: all up to 128. Beyond that, every index whose eigenvalue
+ * comes within NEAR_EPS of a threshold at some measurement (and the indices
+ * on either side of each ε-rank, the ones crossing ε), plus the 32 largest and
+ * 64 spread over the rest for the shape of the spectrum.
+ */
+function spectrumIndices(spectra: LayerData['spectra'], m: number, thresholdsAt: (lambdaMax: number) => number[]): number[] {
   if (m <= 128) return Array.from({ length: m }, (_, i) => i);
-  const out = Array.from({ length: 64 }, (_, i) => i);
-  for (let k = 0; k < 64; k++) out.push(64 + Math.round((k * (m - 65)) / 63));
-  return [...new Set(out)];
+  const keep = new Set<number>();
+  for (let i = 0; i < 32; i++) keep.add(i);
+  for (let k = 0; k < 64; k++) keep.add(32 + Math.round((k * (m - 33)) / 63));
+  for (const s of spectra) {
+    for (const t of thresholdsAt(s.lambdaMax)) {
+      let above = 0;
+      s.values.forEach((v, i) => {
+        if (v > t) above++;
+        if (v >= t / NEAR_EPS && v <= t * NEAR_EPS) keep.add(i);
+      });
+      keep.add(above - 1);
+      keep.add(above);
+    }
+  }
+  return [...keep].filter((i) => i >= 0 && i < m).sort((a, b) => a - b);
 }
 
 /** Lowest eigenvalue shown, relative to the largest: below it is rounding noise for any Gram. */
@@ -328,7 +349,7 @@ function spectrumChart(data: ReportData, layer: LayerData, name: string): Report
   const pw = W - ML - MR;
   const spectra = layer.spectra;
   const m = extent(spectra.map((s) => s.values.length))[1];
-  const indices = spectrumIndices(m);
+  const indices = spectrumIndices(spectra, m, (lambdaMax) => layer.eps.map((e) => (layer.relative ? e.eps * lambdaMax : e.eps)));
   const items: LegendItem[] = layer.eps.map((e, i) => ({ kind: 'dash' as const, color: epsColor(i), label: epsLabel(e.key, layer.relative) }));
   items.push({ kind: 'ramp', label: 'eigenvalue index', from: '1', to: String(m) });
   const leg = legend(items, ML, 34, pw);
@@ -391,7 +412,7 @@ function spectrumChart(data: ReportData, layer: LayerData, name: string): Report
   const caption =
     `Each line is one eigenvalue λ_i of the layer's Gram matrix (index 1 = largest, dark) over training; ` +
     `the ε-rank counts the lines above the dashed ε line${layer.relative ? ' (ε relative to λmax, so the line follows λmax)' : ''}.` +
-    (indices.length < m ? ` ${indices.length} of the ${m} indices are drawn.` : '') +
+    (indices.length < m ? ` ${indices.length} of the ${m} indices are drawn: every eigenvalue that comes within a factor ${NEAR_EPS} of ε, the 32 largest, and 64 spread over the rest.` : '') +
     (clamped ? ` Values below ${pow10Label(Math.round(Math.log10(sy.domain[0])))} (rounding noise, zero or negative) sit on the bottom edge.` : '');
   return { name, layer: layer.name, kind: 'spectrum', title, caption, svg: svgDocument(W, H, title, body.join(''), { class: 'chart chart-spectrum', 'data-layer': layer.name }) };
 }
@@ -426,6 +447,25 @@ export interface StaircaseSvgOptions extends ReportOptions {
   eps?: number | string;
   width?: number;
   height?: number;
+  /**
+   * Fixed axis ranges, so that several panels share their axes (effrank
+   * compare): steps (x), ε-rank (left y) and loss (right y, > 0). Each
+   * defaults to the range of this panel's own data.
+   */
+  domains?: StaircaseDomains;
+}
+
+export interface StaircaseDomains {
+  steps?: [number, number];
+  rank?: [number, number];
+  loss?: [number, number];
+}
+
+function checkDomain(d: unknown, what: string, positiveOnly = false): [number, number] | undefined {
+  if (d === undefined) return undefined;
+  const ok = Array.isArray(d) && d.length === 2 && d.every((v) => typeof v === 'number' && Number.isFinite(v) && (!positiveOnly || v > 0)) && d[0] <= d[1];
+  if (!ok) throw invalidArgument(`renderStaircaseSvg: domains.${what} must be [lo, hi] with finite${positiveOnly ? ' positive' : ''} lo ≤ hi, got ${JSON.stringify(d)}`);
+  return d as [number, number];
 }
 
 /**
@@ -444,6 +484,12 @@ export function renderStaircaseSvg(records: readonly RankRecord[], options: Stai
   const height = options.height ?? 320;
   if (!(width >= 320 && height >= 200)) throw invalidArgument('renderStaircaseSvg: width must be ≥ 320 and height ≥ 200');
 
+  const domains = options.domains ?? {};
+  if (domains === null || typeof domains !== 'object') throw invalidArgument('renderStaircaseSvg: domains must be an object');
+  checkKnownKeys(domains, ['steps', 'rank', 'loss'], 'renderStaircaseSvg: domains');
+  const fixedSteps = checkDomain(domains.steps, 'steps');
+  const fixedRank = checkDomain(domains.rank, 'rank');
+  const fixedLoss = checkDomain(domains.loss, 'loss', true);
   const color = epsColor(ei);
   const ml = 62;
   const mr = 70;
@@ -456,10 +502,11 @@ export function renderStaircaseSvg(records: readonly RankRecord[], options: Stai
   ];
   const leg = legend(items, ml, 32, pw);
   const box: Box = { x: ml, y: 32 + leg.height + 8, w: pw, h: height - (32 + leg.height + 8) - 48 };
-  const sx = linearScale(e.steps[0]!, e.steps[e.steps.length - 1]!, [ml, ml + pw], { integer: e.steps.every(Number.isInteger), ticks: 7 });
-  const [rlo, rhi] = extent(e.ranks);
+  const [x0, x1] = fixedSteps ?? [e.steps[0]!, e.steps[e.steps.length - 1]!];
+  const sx = linearScale(x0, x1, [ml, ml + pw], { integer: e.steps.every(Number.isInteger), ticks: 7 });
+  const [rlo, rhi] = fixedRank ?? extent(e.ranks);
   const sr = linearScale(rlo, rhi, [box.y + box.h, box.y], { integer: true, ticks: 6 });
-  const lr = positive(layer.losses);
+  const lr = fixedLoss ? { min: fixedLoss[0], max: fixedLoss[1] } : positive(layer.losses);
   const sl = logScale(lr.min, lr.max, [box.y + box.h, box.y], 6);
   const body: string[] = [text(ml, 22, options.title ?? `The ε-rank staircase: ${layer.name}`, { 'font-size': 14, 'font-weight': 'bold', fill: INK }), leg.svg, gridY(sr, box)];
   e.staircase.stairs.forEach((s, k) => {

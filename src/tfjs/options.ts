@@ -80,6 +80,8 @@ export interface RankTrackerOptions {
   atStart?: boolean;
   /** Store the eigenvalues (descending) in each record, for spectrum plots. Default true. */
   spectrum?: boolean;
+  /** A TensorBoard logdir: each record's values as scalars (see src/tensorboard/run-board.ts), the staircase as text on flush(). */
+  tensorboard?: string;
 }
 
 export interface RankRecord {
@@ -151,6 +153,7 @@ export interface ResolvedOptions {
   probeChunk: number;
   atStart: boolean;
   spectrum: boolean;
+  tensorboard: string | undefined;
 }
 
 /** Layers whose outputs are not model outputs and that are not input layers. */
@@ -165,7 +168,7 @@ export function hiddenLayers(model: LayersModelLike): LayerLike[] {
 
 const RANK_TRACKER_KEYS = [
   'tf', 'model', 'probe', 'layers', 'features', 'eps', 'relative', 'weights', 'scale', 'center', 'every', 'measures',
-  'log', 'appendLog', 'onRecord', 'onError', 'queue', 'gram', 'probeChunk', 'atStart', 'spectrum',
+  'log', 'appendLog', 'onRecord', 'onError', 'queue', 'gram', 'probeChunk', 'atStart', 'spectrum', 'tensorboard',
 ] as const satisfies readonly (keyof RankTrackerOptions)[];
 
 function layerByRef(model: LayersModelLike, s: unknown): LayerLike {
@@ -255,6 +258,7 @@ export function resolveOptions(options: RankTrackerOptions): ResolvedOptions {
     if (f !== undefined && typeof f !== 'function') throw invalidArgument(`${name} must be a function`);
   }
   if (o.log !== undefined && (typeof o.log !== 'string' || o.log === '')) throw invalidArgument('log must be a file path');
+  if (o.tensorboard !== undefined && (typeof o.tensorboard !== 'string' || o.tensorboard === '')) throw invalidArgument('tensorboard must be a directory path');
   const queue = readOptions(o.queue, 'RankTracker queue', ['max', 'policy']);
   const features = o.features === undefined ? 'flatten' : checkOneOf(o.features, FEATURE_MODES, 'features');
   const { layers, modes } = resolveLayers(model, o.layers, features);
@@ -281,5 +285,6 @@ export function resolveOptions(options: RankTrackerOptions): ResolvedOptions {
     probeChunk: o.probeChunk === undefined ? N : checkPositiveInteger(o.probeChunk, 'probeChunk'),
     atStart: optionalBoolean(o.atStart, 'atStart', true),
     spectrum: optionalBoolean(o.spectrum, 'spectrum', true),
+    tensorboard: o.tensorboard,
   };
 }

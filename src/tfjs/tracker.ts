@@ -7,6 +7,7 @@
 import { fromNativeError, invalidArgument } from '../core/errors.js';
 import { type Staircase, type StaircaseOptions, detectStaircase } from '../analysis/staircase.js';
 import { FeatureExtractor, type LayerFeatures, hostFeatures, wantsDeviceGram } from './extract.js';
+import { RunBoard } from '../tensorboard/run-board.js';
 import { JsonlLog } from './jsonl.js';
 import { measureLayer } from './measure.js';
 import { type RankRecord, type RankTrackerOptions, type ResolvedOptions, resolveOptions } from './options.js';
@@ -46,6 +47,7 @@ export class RankTracker {
   readonly #o: ResolvedOptions;
   readonly #extractor: FeatureExtractor;
   readonly #log: JsonlLog | null;
+  readonly #board: RunBoard | null;
   #device: boolean[];
   /** One entry per admitted measurement, from admission until its job settles; never rejects. */
   #inFlight = new Set<Promise<void>>();
@@ -67,6 +69,7 @@ export class RankTracker {
     this.#extractor = new FeatureExtractor(this.#o);
     this.#device = this.#o.layers.map(() => wantsDeviceGram(this.#o));
     this.#log = this.#o.log ? new JsonlLog(this.#o.log, this.#o.appendLog) : null;
+    this.#board = this.#o.tensorboard ? new RunBoard(this.#o.tensorboard) : null;
   }
 
   /** The layers tracked, by name. */
@@ -190,6 +193,7 @@ export class RankTracker {
   async flush(): Promise<void> {
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
     await this.#delivery;
+    if (this.#board) this.#guard('tensorboard', () => this.#board!.summarize(this.staircase()));
   }
 
   /**
@@ -296,12 +300,21 @@ export class RankTracker {
       this.#log.failure = null; // reported once; write() stays off (the log is closed below)
       this.#log.close();
     }
+    if (this.#board) this.#guard('tensorboard', () => this.#board!.record(ordered));
     if (this.#o.onRecord) {
       try {
         this.#o.onRecord(ordered);
       } catch (e) {
         this.#report('onRecord', e);
       }
+    }
+  }
+
+  #guard(source: string, write: () => void): void {
+    try {
+      write();
+    } catch (e) {
+      this.#report(source, e);
     }
   }
 

@@ -5,6 +5,9 @@
  */
 import type { TfNamespace } from '../tfjs/types.js';
 
+/** The one line `demo` and `compare` print (exit 2) when TensorFlow.js, an optional peer, is not installed. */
+export const MISSING_TFJS = 'this command trains with TensorFlow.js, an optional peer dependency: npm install @tensorflow/tfjs @tensorflow/tfjs-backend-wasm';
+
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -34,7 +37,7 @@ export async function loadTf(wanted?: BackendName): Promise<{ tf: Tf; backend: B
     }
   }
   const tf = await tryImport('@tensorflow/tfjs');
-  if (!tf) throw new Error('@tensorflow/tfjs is not installed');
+  if (!tf) throw new Error(MISSING_TFJS);
   if (wanted === undefined || wanted === 'wasm') {
     const wasm = await tryImport('@tensorflow/tfjs-backend-wasm');
     if (wasm) {

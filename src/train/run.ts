@@ -26,6 +26,8 @@ export interface RunOptions {
   pretrainSteps: number;
   every: number;
   log?: string;
+  /** A TensorBoard logdir for the tracker (its `tensorboard` option). */
+  tensorboard?: string;
   /** Called after every epoch with the loss and the latest record of the last hidden layer. */
   onEpoch?: (epoch: number, loss: number, last: RankRecord | undefined) => void;
 }
@@ -62,6 +64,7 @@ export async function trainTracked(tf: Tf, backend: BackendName, o: RunOptions):
     every: { epochs: o.every },
     measures: ['stableRank', 'entropyRank'],
     log: o.log,
+    tensorboard: o.tensorboard,
     queue: { max: 8, policy: 'wait' },
   });
   const lastLayer = tracker.layers.at(-1)!;
