@@ -325,6 +325,9 @@ describe('detectStaircase on ranks that fall', () => {
     expect(describeTrend(r)).toBe('rising, then falling, then rising');
     expect(detectStaircase(series([5, 5, 5])).trend).toBe('flat');
     expect(describeTrend(detectStaircase(series([1, 1, 4, 4, 9, 9])))).toBe('rising');
+    for (const bad of [null, {}, { jumps: 3 }, { jumps: [{ change: 0 }] }, { jumps: [{ change: NaN }] }, { jumps: [null] }]) {
+      expect(codeOf(() => describeTrend(bad as never))).toBe('ERR_INVALID_ARGUMENT');
+    }
   });
 
   it('property: equals an independent reference on random step series', () => {

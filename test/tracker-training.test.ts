@@ -31,8 +31,8 @@ describe('tracker.callback() beside tf.callbacks.earlyStopping', () => {
         const list = order === 'tracker first' ? [tracker.callback(), stopper(), seen.callback] : [stopper(), tracker.callback(), seen.callback];
         const before = tf.memory().numTensors;
         const history = how === 'fit'
-          ? await p.model.fit(p.x, p.y, { epochs: 20, batchSize: N, verbose: 0, callbacks: list as never })
-          : await p.model.fitDataset(dataset(p.x, p.y, N), { epochs: 20, verbose: 0, callbacks: list as never });
+          ? await p.model.fit(p.x, p.y, { epochs: 20, batchSize: N, verbose: 0, callbacks: list })
+          : await p.model.fitDataset(dataset(p.x, p.y, N), { epochs: 20, verbose: 0, callbacks: list });
         await tracker.close();
         expect(history.epoch.length).toBe(2); // stopped long before 20
         expect(tracker.records.map((r) => r.step)).toEqual([0, 1, 2]);
@@ -53,7 +53,7 @@ describe('tracker.callback() beside tf.callbacks.earlyStopping', () => {
     const tracker = new RankTracker({ tf, model: p.model, probe: p.x, queue: { policy: 'wait' } });
     const losses: number[] = [];
     const plain = { onEpochEnd: async (_e: number, logs?: tf.Logs) => void losses.push(logs!.loss as number) };
-    await p.model.fit(p.x, p.y, { epochs: 3, batchSize: N, verbose: 0, callbacks: [plain, tracker.callback()] as never });
+    await p.model.fit(p.x, p.y, { epochs: 3, batchSize: N, verbose: 0, callbacks: [plain, tracker.callback()] });
     await tracker.close();
     expect(tracker.records.map((r) => r.step)).toEqual([0, 1, 2, 3]);
     expect(tracker.records.slice(1).map((r) => r.loss)).toEqual(losses);
@@ -66,8 +66,8 @@ describe('steps are the tracker’s own', () => {
     const p = mlpProblem();
     const tracker = new RankTracker({ tf, model: p.model, probe: p.x, queue: { policy: 'wait' } });
     const cb = tracker.callback();
-    await p.model.fit(p.x, p.y, { epochs: 3, batchSize: N, verbose: 0, callbacks: [cb] as never });
-    await p.model.fit(p.x, p.y, { epochs: 2, batchSize: N, verbose: 0, callbacks: [tracker.callback()] as never });
+    await p.model.fit(p.x, p.y, { epochs: 3, batchSize: N, verbose: 0, callbacks: [cb] });
+    await p.model.fit(p.x, p.y, { epochs: 2, batchSize: N, verbose: 0, callbacks: [tracker.callback()] });
     await tracker.close();
     expect(tracker.records.map((r) => r.step)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(tracker.records.map((r) => r.epoch)).toEqual([0, 1, 2, 3, 1, 2]);
@@ -79,8 +79,8 @@ describe('steps are the tracker’s own', () => {
   it('increase across fits with initialEpoch, and epoch follows initialEpoch', async () => {
     const p = mlpProblem();
     const tracker = new RankTracker({ tf, model: p.model, probe: p.x, queue: { policy: 'wait' }, every: { epochs: 2 } });
-    await p.model.fit(p.x, p.y, { epochs: 4, batchSize: N, verbose: 0, callbacks: [tracker.callback()] as never });
-    await p.model.fit(p.x, p.y, { epochs: 7, initialEpoch: 4, batchSize: N, verbose: 0, callbacks: [tracker.callback()] as never });
+    await p.model.fit(p.x, p.y, { epochs: 4, batchSize: N, verbose: 0, callbacks: [tracker.callback()] });
+    await p.model.fit(p.x, p.y, { epochs: 7, initialEpoch: 4, batchSize: N, verbose: 0, callbacks: [tracker.callback()] });
     await tracker.close();
     // Steps 2, 4 from the first fit; 6 in the second, then its closing record at step 7.
     expect(tracker.records.map((r) => r.step)).toEqual([0, 2, 4, 6, 7]);
@@ -99,7 +99,7 @@ describe('the closing record carries the last loss seen', () => {
         if (epoch === 3) p.model.stopTraining = true;
       },
     });
-    await p.model.fit(p.x, p.y, { epochs: 50, batchSize: N, verbose: 0, callbacks: [tracker.callback(), seen.callback, stop] as never });
+    await p.model.fit(p.x, p.y, { epochs: 50, batchSize: N, verbose: 0, callbacks: [tracker.callback(), seen.callback, stop] });
     await tracker.close();
     expect(tracker.records.map((r) => r.step)).toEqual([0, 4]);
     expect(seen.epochLosses).toHaveLength(4);
@@ -112,7 +112,7 @@ describe('the closing record carries the last loss seen', () => {
     const tracker = new RankTracker({ tf, model: p.model, probe: p.x, every: { batches: 3 }, queue: { policy: 'wait' } });
     const seen = recorder();
     // 4 batches per epoch, 2 epochs: measured after batches 3 and 6, closed after 8.
-    await p.model.fit(p.x, p.y, { epochs: 2, batchSize: N / 4, shuffle: false, verbose: 0, callbacks: [tracker.callback(), seen.callback] as never });
+    await p.model.fit(p.x, p.y, { epochs: 2, batchSize: N / 4, shuffle: false, verbose: 0, callbacks: [tracker.callback(), seen.callback] });
     await tracker.close();
     expect(tracker.records.map((r) => r.step)).toEqual([0, 3, 6, 8]);
     expect(tracker.records.map((r) => r.batch)).toEqual([undefined, 2, 1, undefined]);

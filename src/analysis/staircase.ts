@@ -261,9 +261,15 @@ function trendOf(jumps: readonly Jump[]): Trend {
  * 'falling', or the phases of a mixed series in order ('rising, then falling').
  */
 export function describeTrend(s: Pick<Staircase, 'jumps'>): string {
+  const jumps: unknown = (s as { jumps?: unknown } | null)?.jumps;
+  if (!Array.isArray(jumps)) throw invalidArgument(`describeTrend: expected a staircase from detectStaircase, got ${describe(s)}`);
   const phases: string[] = [];
-  for (const j of s.jumps) {
-    const word = j.change > 0 ? 'rising' : 'falling';
+  for (const [i, j] of jumps.entries()) {
+    const change = (j as { change?: unknown } | null)?.change;
+    if (typeof change !== 'number' || !Number.isFinite(change) || change === 0) {
+      throw invalidArgument(`describeTrend: jumps[${i}].change must be a finite non-zero number, got ${describe(change)}`);
+    }
+    const word = change > 0 ? 'rising' : 'falling';
     if (phases[phases.length - 1] !== word) phases.push(word);
   }
   if (phases.length === 0) return 'flat';

@@ -589,7 +589,7 @@ function staircaseTarget(): Target {
     },
     { requiredKeys: [] },
   );
-  return syncTarget('detectStaircase', ['index:detectStaircase'], [fc.oneof({ weight: 8, arbitrary: fc.array(pointArb, { maxLength: 30 }) }, { weight: 1, arbitrary: junk.map((j) => [j] as unknown as PointDesc[]) }), optsArb, fc.boolean()], (stats, pts, o, noOptions) => {
+  return syncTarget('detectStaircase', ['index:detectStaircase', 'index:describeTrend'], [fc.oneof({ weight: 8, arbitrary: fc.array(pointArb, { maxLength: 30 }) }, { weight: 1, arbitrary: junk.map((j) => [j] as unknown as PointDesc[]) }), optsArb, fc.boolean()], (stats, pts, o, noOptions) => {
     let step = 0;
     let previous = Number.NEGATIVE_INFINITY;
     let seriesOk = true;
@@ -612,6 +612,9 @@ function staircaseTarget(): Target {
       ensure(s.plateauLengths.reduce((a, b) => a + b, 0) === series.length, 'plateaus do not cover the series');
       ensure(s.stairs.length === s.plateauLengths.length && s.jumps.length === Math.max(0, s.stairs.length - 1), 'stairs / jumps counts');
       ensure(typeof s.monotone === 'boolean', 'monotone');
+      ensure(s.jumps.every((j) => j.change === j.to - j.from && j.change !== 0), 'jump changes');
+      const words = E.describeTrend(s);
+      ensure(s.trend === 'mixed' ? words.includes(', then ') || words.startsWith('mixed') : words === s.trend, () => `describeTrend '${words}' for trend ${s.trend}`);
       ensure(s.spearman === null || (Number.isFinite(s.spearman) && Math.abs(s.spearman) <= 1 + 1e-12), () => `spearman = ${s.spearman}`);
       ensure(s.lossDropAtJumps === null || Number.isFinite(s.lossDropAtJumps), () => `lossDropAtJumps = ${s.lossDropAtJumps}`);
     });

@@ -30,7 +30,7 @@ if (scenario === 'on-error-throws') {
       throw new Error('user bug in onError');
     },
   });
-  const history = await p.model.fit(p.x, p.y, { epochs: 6, batchSize: 128, verbose: 0, callbacks: [tracker.callback()] as never });
+  const history = await p.model.fit(p.x, p.y, { epochs: 6, batchSize: 128, verbose: 0, callbacks: [tracker.callback()] });
   let flushed = 'resolved';
   await tracker.flush().catch((e: Error) => (flushed = `rejected: ${e.message}`));
   console.log(JSON.stringify({
@@ -48,7 +48,7 @@ if (scenario === 'on-error-throws') {
     onError: (e) => void errors.push({ code: (e as { code?: unknown }).code, message: (e as Error).message }),
   });
   // Each record holds 24 eigenvalues (~700 bytes): 2 layers × 80 epochs overfill 64 KiB.
-  await p.model.fit(p.x, p.y, { epochs: 80, batchSize: 128, verbose: 0, callbacks: [tracker.callback()] as never });
+  await p.model.fit(p.x, p.y, { epochs: 80, batchSize: 128, verbose: 0, callbacks: [tracker.callback()] });
   await tracker.close();
   const text = readFileSync(log, 'utf8');
   const lines = text.split('\n');
