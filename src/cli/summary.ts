@@ -20,7 +20,7 @@ export function formatSummary(r: RunResult): string {
     const s = r.staircase[r.lastLayer]![e]!;
     lines.push('');
     lines.push(`staircase of ${r.lastLayer}, ε = ${e}:`);
-    lines.push(`  ${s.stairs.length} stairs, ${s.jumps.length} jumps, ${describeTrend(s)}, ${s.monotone ? 'monotone' : 'not monotone'}`);
+    lines.push(`  ${s.stairs.length} stairs, ${s.jumps.length} jumps, ${describeTrend(s)}, ${s.monotone ? 'monotone within tolerance' : 'not monotone'}`);
     const shown = s.jumps.slice(0, 12).map((j) => `${j.from}→${j.to}@${j.step}`);
     if (shown.length) lines.push(`  jumps: ${shown.join(' ')}${s.jumps.length > 12 ? ' …' : ''}`);
     lines.push(`  Spearman(loss, rank) = ${s.spearman === null ? 'n/a' : s.spearman.toFixed(3)} (the paper predicts strongly negative)`);
