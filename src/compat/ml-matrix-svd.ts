@@ -107,7 +107,7 @@ export class DenseMatrix implements CompatMatrix {
   static from2DArray(data: ReadonlyArray<ArrayLike<number>>): DenseMatrix {
     if (Array.isArray(data) && data.length === 0) return new DenseMatrix(0, 0);
     const d = toDense(data, 'data');
-    return new DenseMatrix(d.rows, d.cols, d.data);
+    return new DenseMatrix(d.rows, d.cols, d.data.subarray(0, d.rows * d.cols));
   }
 
   get size(): number {
