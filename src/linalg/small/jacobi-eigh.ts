@@ -51,6 +51,7 @@ export function jacobiEigh(a: FloatArray, n: number, wantVectors: boolean, check
     for (let j = 0; j < n; j++) v[j * n + j] = 1;
   }
   const tol = n * EPS;
+  const tol2 = tol * tol;
 
   let converged = false;
   for (let sweep = 0; sweep < MAX_SWEEPS && !converged; sweep++) {
@@ -61,7 +62,7 @@ export function jacobiEigh(a: FloatArray, n: number, wantVectors: boolean, check
         const app = s[pc * n + pc]!;
         const aqq = s[qc * n + qc]!;
         const abs = Math.abs(apq);
-        if (abs <= TINY || abs <= tol * Math.sqrt(Math.abs(app)) * Math.sqrt(Math.abs(aqq))) continue;
+        if (abs <= TINY || apq * apq <= tol2 * Math.abs(app * aqq)) continue;
         converged = false;
         const theta = (aqq - app) / (2 * apq);
         const at = Math.abs(theta);
