@@ -141,7 +141,8 @@ export function linearDependencies(matrix: MatrixValue, options: LinearDependenc
         residual = Math.max(residual, Math.abs(b[j]! - fit));
         scale = Math.max(scale, Math.abs(b[j]!));
       }
-      if (residual / (scale || 1) > thresholdError) continue;
+      // `!(… ≤ …)` also skips NaN: a pseudo-inverse that overflowed (σ near the subnormals) explains nothing.
+      if (!(residual / (scale || 1) <= thresholdError)) continue;
       for (let r = 0, l = 0; r < n; r++) {
         if (r === i) continue;
         const v = x[l++]!;
