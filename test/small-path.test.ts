@@ -356,4 +356,19 @@ describe('small-matrix path: the same errors and results as the LAPACK path', ()
     expect(Array.from(r.s)).toEqual(Array.from(before.s));
     expect(Array.from(r.u!.data)).toEqual(Array.from(before.u!.data));
   });
+
+  it('slab-backed results are independent arrays: writing one changes no other, and structuredClone copies just its values', () => {
+    const a = build('random', 3, 3, 11);
+    const r1 = svd(a);
+    const r2 = svd(a);
+    const before = Array.from(r2.u!.data);
+    r1.u!.data.fill(7);
+    r1.vt!.data.fill(7);
+    r1.s.fill(7);
+    expect(Array.from(r2.u!.data)).toEqual(before);
+    expect(r2.u!.data.length).toBe(9);
+    const copy = structuredClone(r2.u!.data);
+    expect(Array.from(copy)).toEqual(before);
+    expect(copy.length).toBe(9);
+  });
 });
