@@ -110,6 +110,10 @@ describe('small-matrix path: routing', () => {
     expect(useSmallEigh(SMALL_EIGH_MAX_N + 1)).toBe(false);
     expect(useSmallEigh(SMALL_EIGVALSH_MAX_N, false)).toBe(true);
     expect(useSmallEigh(SMALL_EIGVALSH_MAX_N + 1, false)).toBe(false);
+    // A full U of a long matrix (an M×M completion) goes to LAPACK; its thin SVD stays small.
+    expect(useSmallSvd(500, 1, 2)).toBe(false);
+    expect(useSmallSvd(500, 1, 1)).toBe(true);
+    expect(useSmallSvd(1, 500, 2)).toBe(false);
     withLapackForced(() => expect(useSmallSvd(3, 3)).toBe(false));
   });
 });
