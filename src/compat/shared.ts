@@ -40,6 +40,22 @@ export function toDense(a: unknown, name = 'a'): Dense {
   return { data, rows: m.rows, cols: m.cols };
 }
 
+/**
+ * The reused input buffer when `size` fits in it (valid until the next read:
+ * callers use it at once), else a fresh array.
+ */
+export function inputArray(size: number): Float64Array {
+  return size <= SCRATCH_INPUT ? inputBuffer : new Float64Array(size);
+}
+
+/** A copy of data[0, size) that outlives the next SVD: a plain array when small (on V8's heap, cheap), else a Float64Array. */
+export function keep(data: Float64Array, size: number): Float64Array | number[] {
+  if (size > 64) return data.slice(0, size);
+  const out = new Array<number>(size);
+  for (let i = 0; i < size; i++) out[i] = data[i]!;
+  return out;
+}
+
 function smallNested(a: unknown[]): Dense | undefined {
   const rows = a.length;
   const first = a[0];
