@@ -375,4 +375,13 @@ describe('small-matrix path: the same errors and results as the LAPACK path', ()
     expect(Array.from(copy)).toEqual(before);
     expect(copy.length).toBe(9);
   });
+
+  it('eigh scales by the lower triangle it reads: a large unread upper entry does not hide tiny lower ones (fuzz regression)', () => {
+    const a = { data: new Float64Array([0, -4.7e-125, -1e-290, 0]), rows: 2, cols: 2 };
+    const r = eigh(a);
+    expect(r.values[0]).toBeCloseTo(-1e-290, 300);
+    expect(r.values[1]).toBeCloseTo(1e-290, 300);
+    expect(Math.abs(r.values[0]! + 1e-290) / 1e-290).toBeLessThan(1e-15);
+    expect(eigenResidual({ data: new Float64Array([0, -1e-290, -1e-290, 0]), rows: 2, cols: 2 }, r.values, r.vectors!)).toBeLessThan(1e-305);
+  });
 });
