@@ -110,6 +110,10 @@ describe('small-matrix path: routing', () => {
     expect(useSmallEigh(SMALL_EIGH_MAX_N + 1)).toBe(false);
     expect(useSmallEigh(SMALL_EIGVALSH_MAX_N, false)).toBe(true);
     expect(useSmallEigh(SMALL_EIGVALSH_MAX_N + 1, false)).toBe(false);
+    // A full U of a long matrix (an M×M completion) goes to LAPACK; its thin SVD stays small.
+    expect(useSmallSvd(500, 1, 2)).toBe(false);
+    expect(useSmallSvd(500, 1, 1)).toBe(true);
+    expect(useSmallSvd(1, 500, 2)).toBe(false);
     withLapackForced(() => expect(useSmallSvd(3, 3)).toBe(false));
   });
 });
@@ -355,5 +359,29 @@ describe('small-matrix path: the same errors and results as the LAPACK path', ()
     const r = await pending;
     expect(Array.from(r.s)).toEqual(Array.from(before.s));
     expect(Array.from(r.u!.data)).toEqual(Array.from(before.u!.data));
+  });
+
+  it('slab-backed results are independent arrays: writing one changes no other, and structuredClone copies just its values', () => {
+    const a = build('random', 3, 3, 11);
+    const r1 = svd(a);
+    const r2 = svd(a);
+    const before = Array.from(r2.u!.data);
+    r1.u!.data.fill(7);
+    r1.vt!.data.fill(7);
+    r1.s.fill(7);
+    expect(Array.from(r2.u!.data)).toEqual(before);
+    expect(r2.u!.data.length).toBe(9);
+    const copy = structuredClone(r2.u!.data);
+    expect(Array.from(copy)).toEqual(before);
+    expect(copy.length).toBe(9);
+  });
+
+  it('eigh scales by the lower triangle it reads: a large unread upper entry does not hide tiny lower ones (fuzz regression)', () => {
+    const a = { data: new Float64Array([0, -4.7e-125, -1e-290, 0]), rows: 2, cols: 2 };
+    const r = eigh(a);
+    expect(r.values[0]).toBeCloseTo(-1e-290, 300);
+    expect(r.values[1]).toBeCloseTo(1e-290, 300);
+    expect(Math.abs(r.values[0]! + 1e-290) / 1e-290).toBeLessThan(1e-15);
+    expect(eigenResidual({ data: new Float64Array([0, -1e-290, -1e-290, 0]), rows: 2, cols: 2 }, r.values, r.vectors!)).toBeLessThan(1e-305);
   });
 });

@@ -29,7 +29,7 @@ import { createRequire } from 'node:module';
 
 import { EffrankError, invalidArgument, invalidShape } from '../core/errors.js';
 import { MAX_ELEMENTS, checkDimension, describe } from '../core/matrix.js';
-import { type Dense, denseSvd, ensureAllocatable, toDense } from './shared.js';
+import { type Dense, denseSvd, ensureAllocatable, inputArray, keep, toDense } from './shared.js';
 
 /** What the adapters read: an ml-matrix matrix (any AbstractMatrix) or anything with rows, columns and get. */
 export interface MatrixSource {
@@ -107,7 +107,7 @@ export class DenseMatrix implements CompatMatrix {
   static from2DArray(data: ReadonlyArray<ArrayLike<number>>): DenseMatrix {
     if (Array.isArray(data) && data.length === 0) return new DenseMatrix(0, 0);
     const d = toDense(data, 'data');
-    return new DenseMatrix(d.rows, d.cols, d.data);
+    return new DenseMatrix(d.rows, d.cols, d.data.subarray(0, d.rows * d.cols));
   }
 
   get size(): number {
@@ -259,7 +259,8 @@ export function readMatrix(value: unknown, name: string): Dense {
   const size = rows * columns;
   if (size > MAX_ELEMENTS) throw invalidShape(`${name} is ${rows}×${columns}, more than ${MAX_ELEMENTS} elements`);
   ensureAllocatable(size, `${name} (${rows}×${columns})`);
-  const data = allocate(size, name);
+  // Small inputs go to the reused buffer (the caller decomposes them at once).
+  const data = size <= 512 ? inputArray(size) : allocate(size, name);
   if (readRows(value, rows, columns, data)) return { data, rows, cols: columns };
   const flat = (value as { to1DArray?: unknown }).to1DArray;
   if (typeof flat === 'function') {
@@ -313,14 +314,22 @@ function readRows(value: MatrixSource, rows: number, columns: number, out: Float
  * row layout its (rows, columns) constructor makes) is filled row by row with
  * block copies; any other class goes through its from1DArray.
  */
-export function buildMatrix(cls: MatrixClass, rows: number, columns: number, data: Float64Array): CompatMatrix {
+export function buildMatrix(cls: MatrixClass, rows: number, columns: number, data: Float64Array | number[]): CompatMatrix {
   const size = rows * columns;
   if (isRowStoredClass(cls)) {
     const out = new (cls as unknown as new (r: number, c: number) => CompatMatrix & { data: Float64Array[] })(rows, columns);
-    for (let i = 0; i < rows; i++) out.data[i]!.set(data.subarray(i * columns, (i + 1) * columns));
+    if (data instanceof Float64Array) {
+      for (let i = 0; i < rows; i++) out.data[i]!.set(data.subarray(i * columns, (i + 1) * columns));
+    } else {
+      for (let i = 0; i < rows; i++) {
+        const row = out.data[i]!;
+        for (let j = 0; j < columns; j++) row[j] = data[i * columns + j]!;
+      }
+    }
     return out;
   }
-  return cls.from1DArray(rows, columns, data.length === size ? data : data.subarray(0, size));
+  if (data.length === size) return cls.from1DArray(rows, columns, data);
+  return cls.from1DArray(rows, columns, data instanceof Float64Array ? data.subarray(0, size) : data.slice(0, size));
 }
 
 const rowStored = new WeakMap<object, boolean>();
@@ -384,8 +393,8 @@ export function multiply(a: Float64Array, r: number, inner: number, b: Float64Ar
 
 /** V · diag(inv) · Uᵀ, n×m, for U m×k and V n×k row-major. */
 function pinvFromFactors(
-  u: Float64Array,
-  v: Float64Array,
+  u: ArrayLike<number>,
+  v: ArrayLike<number>,
   inv: Float64Array,
   m: number,
   n: number,
@@ -404,10 +413,15 @@ function pinvFromFactors(
   return out;
 }
 
-function transposeData(d: Dense): Float64Array {
-  const out = new Float64Array(d.rows * d.cols);
+function transposeData(d: Dense): Float64Array | number[] {
+  const size = d.rows * d.cols;
+  const out = size > 64 ? new Float64Array(size) : new Array<number>(size);
   for (let i = 0; i < d.rows; i++) for (let j = 0; j < d.cols; j++) out[j * d.rows + i] = d.data[i * d.cols + j]!;
   return out;
+}
+
+function zerosOf(size: number): Float64Array | number[] {
+  return size > 64 ? new Float64Array(size) : new Array<number>(size).fill(0);
 }
 
 /**
@@ -419,7 +433,7 @@ function transposeData(d: Dense): Float64Array {
  * matrices, vᵢ's). A transposed input gives the Jacobi or LAPACK kernel the
  * same numbers in the same order, so the mirrored results agree bit for bit.
  */
-function mirrorSigns(u: Float64Array, v: Float64Array, m: number, n: number, k: number): void {
+function mirrorSigns(u: Float64Array | number[], v: Float64Array | number[], m: number, n: number, k: number): void {
   for (let i = 0; i < k; i++) {
     let bu = 0;
     for (let r = 0; r < m; r++) if (Math.abs(u[r * k + i]!) > Math.abs(bu)) bu = u[r * k + i]!;
@@ -449,8 +463,9 @@ export class SingularValueDecomposition {
   /** n×min(m, n) right singular vectors (zeros when not requested). */
   readonly V: CompatMatrix;
 
-  readonly #u: Float64Array;
-  readonly #v: Float64Array;
+  // Plain arrays when small (a Float64Array over 8 entries costs an off-heap allocation).
+  readonly #u: Float64Array | number[];
+  readonly #v: Float64Array | number[];
   readonly #cls: MatrixClass;
 
   constructor(value: MatrixValue, options: SvdOptions = {}) {
@@ -470,8 +485,8 @@ export class SingularValueDecomposition {
     this.m = m;
     this.n = n;
     this.s = s;
-    this.#u = wantU && r.u ? r.u.data.slice(0, m * k) : new Float64Array(m * k);
-    this.#v = wantV && r.vt ? transposeData(r.vt) : new Float64Array(n * k);
+    this.#u = wantU && r.u ? keep(r.u.data, m * k) : zerosOf(m * k);
+    this.#v = wantV && r.vt ? transposeData(r.vt) : zerosOf(n * k);
     if (wantU && wantV) mirrorSigns(this.#u, this.#v, m, n, k);
     this.#cls = resultClass(value);
     this.U = buildMatrix(this.#cls, m, k, this.#u);

@@ -117,8 +117,10 @@ export interface LinearDependenciesOptions {
  */
 export function linearDependencies(matrix: MatrixValue, options: LinearDependenciesOptions = {}): CompatMatrix {
   const { thresholdValue = 10e-10, thresholdError = 10e-10 } = options ?? {};
-  const a = readMatrix(matrix, 'matrix');
-  const { rows: n, cols: c } = a;
+  const read = readMatrix(matrix, 'matrix');
+  const { rows: n, cols: c } = read;
+  // A copy: a small number[][] is read into a buffer that the SVDs below may reuse.
+  const a = { data: read.data.slice(0, n * c), rows: n, cols: c };
   const out = new Float64Array(n * n);
   if (n > 1) {
     for (let i = 0; i < n; i++) {
@@ -139,7 +141,8 @@ export function linearDependencies(matrix: MatrixValue, options: LinearDependenc
         residual = Math.max(residual, Math.abs(b[j]! - fit));
         scale = Math.max(scale, Math.abs(b[j]!));
       }
-      if (residual / (scale || 1) > thresholdError) continue;
+      // `!(… ≤ …)` also skips NaN: a pseudo-inverse that overflowed (σ near the subnormals) explains nothing.
+      if (!(residual / (scale || 1) <= thresholdError)) continue;
       for (let r = 0, l = 0; r < n; r++) {
         if (r === i) continue;
         const v = x[l++]!;

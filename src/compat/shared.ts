@@ -18,11 +18,61 @@ export interface Dense {
   cols: number;
 }
 
-/** Any input effrank accepts (number[][], rows of typed arrays, `{ data, rows, cols }`), as float64. */
+/** Inputs up to this many entries are read into a reused buffer (they go to the Jacobi kernel, which copies them). */
+const SCRATCH_INPUT = 512;
+const inputBuffer = new Float64Array(SCRATCH_INPUT);
+
+/**
+ * Any input effrank accepts (number[][], rows of typed arrays, `{ data, rows, cols }`), as float64.
+ * A small, well-formed number[][] is read into a reused buffer: a fresh
+ * Float64Array of more than 8 entries costs V8 an off-heap allocation (about
+ * as much as a whole 3×3 SVD). Anything irregular goes to `toMatrix`, the one
+ * owner of input validation, which throws its usual error. The buffer is
+ * valid until the next call: callers use it at once (or copy it).
+ */
 export function toDense(a: unknown, name = 'a'): Dense {
+  if (Array.isArray(a)) {
+    const fast = smallNested(a);
+    if (fast) return fast;
+  }
   const m = toMatrix(a, name);
   const data = m.data instanceof Float64Array ? m.data : Float64Array.from(m.data);
   return { data, rows: m.rows, cols: m.cols };
+}
+
+/**
+ * The reused input buffer when `size` fits in it (valid until the next read:
+ * callers use it at once), else a fresh array.
+ */
+export function inputArray(size: number): Float64Array {
+  return size <= SCRATCH_INPUT ? inputBuffer : new Float64Array(size);
+}
+
+/** A copy of data[0, size) that outlives the next SVD: a plain array when small (on V8's heap, cheap), else a Float64Array. */
+export function keep(data: Float64Array, size: number): Float64Array | number[] {
+  if (size > 64) return data.slice(0, size);
+  const out = new Array<number>(size);
+  for (let i = 0; i < size; i++) out[i] = data[i]!;
+  return out;
+}
+
+function smallNested(a: unknown[]): Dense | undefined {
+  const rows = a.length;
+  const first = a[0];
+  if (rows === 0 || !Array.isArray(first)) return undefined;
+  const cols = first.length;
+  if (cols === 0 || rows * cols > SCRATCH_INPUT) return undefined;
+  const data = inputBuffer;
+  for (let i = 0; i < rows; i++) {
+    const row: unknown = a[i];
+    if (!Array.isArray(row) || row.length !== cols) return undefined;
+    for (let j = 0; j < cols; j++) {
+      const v: unknown = row[j];
+      if (typeof v !== 'number') return undefined;
+      data[i * cols + j] = v;
+    }
+  }
+  return { data, rows, cols };
 }
 
 export interface DenseSvd {
@@ -56,7 +106,8 @@ export function denseSvd(a: Dense, vectors: 'none' | 'thin' | 'full'): DenseSvd 
     }
     return out;
   }
-  const r = svd({ data: a.data, rows, cols }, { vectors });
+  const size = rows * cols;
+  const r = svd({ data: a.data.length === size ? a.data : a.data.subarray(0, size), rows, cols }, { vectors });
   const out: DenseSvd = { s: r.s as Float64Array, k };
   if (r.u) out.u = { data: r.u.data as Float64Array, rows: r.u.rows, cols: r.u.cols };
   if (r.vt) out.vt = { data: r.vt.data as Float64Array, rows: r.vt.rows, cols: r.vt.cols };

@@ -265,7 +265,38 @@ function mlTargets(): Target[] {
       }
     },
   );
-  return [svd, pinv, dense, setClass];
+  // inverse/solve with useSVD (effrank's SVD); without it they are ml-matrix's own LU/QR, whose errors are its own.
+  const functions = syncTarget(
+    'compat/ml-matrix inverse, solve, linearDependencies',
+    ['compat/ml-matrix:inverse', 'compat/ml-matrix:solve', 'compat/ml-matrix:linearDependencies'],
+    [mlInput, fc.constantFrom('inverse', 'solve', 'linearDependencies')],
+    (stats, x, fn) => {
+      const { input, facts, empty } = buildMl(x);
+      const risk = riskOf(facts);
+      const expect: Expect = empty ? 'ERR_INVALID_SHAPE' : expectFor(facts, true, true, risk);
+      if (fn === 'inverse') {
+        verify(stats, () => MlCompat.inverse(input as never, true), expect, (v) => {
+          const p = v as MlCompat.CompatMatrix;
+          ensure(p.rows === facts!.cols && p.columns === facts!.rows, 'inverse shape');
+        });
+      } else if (fn === 'solve') {
+        const rhs = facts ? Array.from({ length: facts.rows }, (_, i) => [i % 3]) : [[1]];
+        verify(stats, () => MlCompat.solve(input as never, rhs as never, true), expect, (v) => {
+          const p = v as MlCompat.CompatMatrix;
+          ensure(p.rows === facts!.cols && p.columns === 1, 'solve shape');
+        });
+      } else {
+        // One SVD per row: keep it to small inputs (the size checks come before any of them).
+        if (facts && facts.rows * facts.cols > 400) return;
+        verify(stats, () => MlCompat.linearDependencies(input as never), expect, (v) => {
+          const p = v as MlCompat.CompatMatrix;
+          ensure(p.rows === facts!.rows && p.columns === facts!.rows, 'linearDependencies shape');
+          if (!risk) ensureFinite(p.to1DArray(), 'linearDependencies');
+        });
+      }
+    },
+  );
+  return [svd, pinv, dense, setClass, functions];
 }
 
 export function compatTargets(): Target[] {
@@ -288,5 +319,14 @@ export async function moduleExports(): Promise<Record<string, string[]>> {
 export const NOT_ENTRY_POINTS: Record<string, string> = {
   'index:ERROR_CODES': 'a constant array',
   'index:EffrankError': 'the error class itself (checked by every target: each error must be one)',
+  ...Object.fromEntries(
+    [
+      'AbstractMatrix', 'Matrix', 'SymmetricMatrix', 'DistanceMatrix', 'MatrixColumnView', 'MatrixColumnSelectionView',
+      'MatrixFlipColumnView', 'MatrixFlipRowView', 'MatrixRowView', 'MatrixRowSelectionView', 'MatrixSelectionView',
+      'MatrixSubView', 'MatrixTransposeView', 'WrapperMatrix1D', 'WrapperMatrix2D', 'wrap', 'CholeskyDecomposition', 'CHO',
+      'EigenvalueDecomposition', 'EVD', 'LuDecomposition', 'LU', 'QrDecomposition', 'QR', 'Nipals', 'NIPALS',
+      'correlation', 'covariance', 'determinant', 'default',
+    ].map((name) => [`compat/ml-matrix:${name}`, "ml-matrix's own API, re-exported unchanged (not effrank code)"]),
+  ),
 };
 

@@ -32,9 +32,12 @@ const TINY = 2 ** -1000;
 /** The eigendecomposition of the symmetric n×n row-major `a`, or undefined if the sweeps did not converge. */
 export function jacobiEigh(a: FloatArray, n: number, wantVectors: boolean, check: boolean): SmallEigh | undefined {
   const size = n * n;
+  // Every entry must be finite (as on the LAPACK path), but only the lower triangle sets the scale.
   const amax = maxAbsChecked(a, size, 'eigh input', check);
   if (check) checkSymmetric(a, n, amax, a instanceof Float32Array ? 1e-5 : 1e-12);
-  const p = scaleFor(amax);
+  let lowerMax = 0;
+  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) lowerMax = Math.max(lowerMax, Math.abs(a[i * n + j]!));
+  const p = scaleFor(lowerMax);
 
   // The full symmetric matrix from the lower triangle, row-major.
   const s = scratch(Role.Work, size);
@@ -61,6 +64,7 @@ export function jacobiEigh(a: FloatArray, n: number, wantVectors: boolean, check
         const app = s[pc * n + pc]!;
         const aqq = s[qc * n + qc]!;
         const abs = Math.abs(apq);
+        // Square roots, not a_pq² ≤ tol²·|a_pp·a_qq|: the squares underflow for small entries.
         if (abs <= TINY || abs <= tol * Math.sqrt(Math.abs(app)) * Math.sqrt(Math.abs(aqq))) continue;
         converged = false;
         const theta = (aqq - app) / (2 * apq);

@@ -95,6 +95,8 @@ export function jacobiSvd(a: FloatArray, m: number, n: number, mode: 0 | 1 | 2, 
         const qo = qc * M;
         let gamma = 0;
         for (let i = 0; i < M; i++) gamma += w[po + i]! * w[qo + i]!;
+        // Two square roots, not √(αβ) or γ² ≤ tol²αβ: those underflow for a column shrinking to noise,
+        // which would then pass as orthogonal.
         if (gamma === 0 || Math.abs(gamma) <= tol * Math.sqrt(alpha) * Math.sqrt(beta)) continue;
         converged = false;
         // The rotation that zeroes wₚ·w_q (Rutishauser's formulas); t is the smaller root, |t| ≤ 1.

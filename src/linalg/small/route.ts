@@ -28,6 +28,8 @@ export const SMALL_SVD_MAX_N = 8;
 export const SMALL_SVDVALS_MAX_N = 7;
 /** Largest M·N² (M = max(m, n)) for the Jacobi SVD. */
 export const SMALL_SVD_MAX_WORK = 512;
+/** Largest M for a full SVD on the Jacobi path. */
+export const SMALL_FULL_MAX_M = 16;
 /** Largest n for the Jacobi eigensolver with vectors, and for values only. */
 export const SMALL_EIGH_MAX_N = 8;
 export const SMALL_EIGVALSH_MAX_N = 7;
@@ -44,6 +46,8 @@ function uncapped(): boolean {
 export function useSmallSvd(m: number, n: number, mode: 0 | 1 | 2 = 1): boolean {
   const N = m < n ? m : n;
   const M = m < n ? n : m;
+  // A full U (or Vᵀ) of a long matrix is an M×M basis completion, O(M³): LAPACK's job.
+  if (mode === 2 && M > SMALL_FULL_MAX_M) return false;
   return N <= (mode === 0 ? SMALL_SVDVALS_MAX_N : SMALL_SVD_MAX_N) && M * N * N <= SMALL_SVD_MAX_WORK && uncapped();
 }
 

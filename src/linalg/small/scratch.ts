@@ -69,8 +69,9 @@ function nonFinite(a: FloatArray, count: number, what: string, indexed: boolean)
  * results by dividing by p. 1 for a zero matrix.
  */
 export function scaleFor(amax: number): number {
-  // Within [2^-400, 2^400] squared norms can neither overflow nor lose a significant entry: no scaling needed.
-  if (amax === 0 || (amax >= 2 ** -400 && amax <= 2 ** 400)) return 1;
+  // Within [2^-100, 2^100] squared norms and their products (the kernels' convergence tests)
+  // can neither overflow nor lose a significant entry: no scaling needed.
+  if (amax === 0 || (amax >= 2 ** -100 && amax <= 2 ** 100)) return 1;
   // 2 ** e is exact for every integer e in [-1074, 1023] (checked); log2 may be off by one, the loops correct it.
   let e = Math.min(1023, -Math.floor(Math.log2(amax)) - 1);
   while (e > -1074 && amax * 2 ** e >= 1) e--;
