@@ -23,6 +23,11 @@ export interface SpectrumRequest {
   needEigenvalues?: boolean;
   /** Cap on BLAS threads for these jobs (0 or absent: no cap). */
   maxThreads?: number;
+  /**
+   * 'float64': skip the float32 rung of the precision ladder (a caller that
+   * measures the same features repeatedly knows the last one needed float64).
+   */
+  startPrecision?: DType;
 }
 
 export interface SpectrumOutcome {
@@ -143,7 +148,8 @@ export function* spectrumPlan(f: PreparedFeatures, req: SpectrumRequest, copyFor
   const maxThreads = req.maxThreads ?? 0;
   const count = mayCountByInertia(method, { eps: req.eps, relative, needEigenvalues: req.needEigenvalues ?? false });
   const minEps = req.eps ? Math.min(...req.eps) : Infinity;
-  for (const precision of precisionLadder(method, f.dtype)) {
+  const ladder = precisionLadder(method, f.dtype).filter((p, i, all) => !(req.startPrecision === 'float64' && p === 'float32' && i < all.length - 1));
+  for (const precision of ladder) {
     const resolution = gramResolution(precision);
     const last = method !== 'auto';
     // A relative ε below the resolution is unresolved whatever λ_max is.

@@ -8,7 +8,9 @@
 import { runAsync } from '../core/plan.js';
 import { getNumThreads } from '../linalg/backend.js';
 import { measuresFromEigenvalues } from '../rank/report.js';
+import type { DType } from '../core/matrix.js';
 import { type SpectrumOutcome, spectrumPlan } from '../spectrum/engine.js';
+import { resolves } from '../spectrum/resolution.js';
 import { type PreparedFeatures, finishedGram, ownedFeatures, prepareFeatures } from '../spectrum/source.js';
 import type { LayerFeatures } from './extract.js';
 import type { MeasureName, RankRecord, ResolvedOptions } from './options.js';
@@ -31,14 +33,30 @@ function measurementThreads(): number {
   return Math.max(1, getNumThreads() - 1);
 }
 
+/**
+ * Per tracker and layer, the Gram precision the next measurement starts at:
+ * float64 once a float32 Gram was found not to resolve ε (the spectrum moves
+ * slowly between measurements), float32 again once it would.
+ */
+const startPrecision = new WeakMap<ResolvedOptions, Map<string, DType>>();
+
+function nextStart(out: SpectrumOutcome): DType {
+  if (out.lambdaMax === null || out.thresholds === null) return out.dtype;
+  return resolves(Math.min(...out.thresholds), out.lambdaMax, 'float32') ? 'float32' : 'float64';
+}
+
 export async function measureLayer(lf: LayerFeatures, o: ResolvedOptions, want: { eigenvalues: boolean }): Promise<LayerMeasures> {
   const spectral = SPECTRAL_MEASURES.filter((name) => o.measures.has(name));
   const needEigenvalues = want.eigenvalues || spectral.length > 0;
+  let starts = startPrecision.get(o);
+  if (!starts) startPrecision.set(o, (starts = new Map()));
   const out: SpectrumOutcome = await runAsync(
     spectrumPlan(featuresOf(lf, o), {
       method: 'auto', eps: o.eps, relative: o.relative, needEigenvalues, maxThreads: measurementThreads(),
+      startPrecision: starts.get(lf.layer),
     }),
   );
+  if (out.method !== 'svd') starts.set(lf.layer, nextStart(out));
   const record: LayerMeasures = {
     layer: lf.layer,
     n: lf.n,
