@@ -151,11 +151,20 @@ export function checkAllocation(bytes: number, what: string): void {
 
 /** A zeroed Float64Array of n elements; ERR_OUT_OF_MEMORY (never a raw RangeError) when it cannot be had. */
 export function allocateFloat64(n: number, what: string): Float64Array {
-  checkAllocation(n * 8, what);
+  return allocateArray(Float64Array, n, what);
+}
+
+/**
+ * A zeroed typed array of n elements, checked against available memory
+ * first; a RangeError from the allocation itself (a memory cap such as
+ * RLIMIT_AS, or V8's ArrayBuffer limit) becomes ERR_OUT_OF_MEMORY.
+ */
+export function allocateArray<T>(kind: { new (n: number): T; BYTES_PER_ELEMENT: number }, n: number, what: string): T {
+  checkAllocation(n * kind.BYTES_PER_ELEMENT, what);
   try {
-    return new Float64Array(n);
+    return new kind(n);
   } catch (e) {
-    if (e instanceof RangeError) throw new EffrankError('ERR_OUT_OF_MEMORY', `${what}: cannot allocate ${n} float64 values (${e.message})`, { cause: e });
+    if (e instanceof RangeError) throw new EffrankError('ERR_OUT_OF_MEMORY', `${what}: cannot allocate ${n * kind.BYTES_PER_ELEMENT} bytes (${e.message})`, { cause: e });
     throw e;
   }
 }
