@@ -24,7 +24,8 @@ export const MAX_ELEMENTS = 2 ** 31 - 1;
 export function isFloatArray(x: unknown): x is FloatArray {
   // ArrayBuffer.isView rules out objects that only pose as typed arrays
   // (Object.create(Float64Array.prototype), a Proxy): their getters would throw a TypeError.
-  return (x instanceof Float32Array || x instanceof Float64Array) && ArrayBuffer.isView(x);
+  // It goes first: `instanceof` on a revoked Proxy throws.
+  return ArrayBuffer.isView(x) && (x instanceof Float32Array || x instanceof Float64Array);
 }
 
 const intrinsicLength = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Float64Array.prototype) as object, 'length')!.get!;
@@ -85,8 +86,21 @@ export function checkElementCount(length: number, dims: number[], what: string):
   }
 }
 
-/** Normalises any accepted input form to a row-major typed matrix, without copying typed data. */
+/**
+ * Normalises any accepted input form to a row-major typed matrix, without
+ * copying typed data. Reading the input may run user code (getters,
+ * proxies); whatever that throws becomes ERR_INVALID_ARGUMENT.
+ */
 export function toMatrix(a: unknown, name = 'a'): Matrix {
+  try {
+    return toMatrixUnguarded(a, name);
+  } catch (e) {
+    if (e instanceof EffrankError) throw e;
+    throw new EffrankError('ERR_INVALID_ARGUMENT', `${name} could not be read: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+  }
+}
+
+function toMatrixUnguarded(a: unknown, name: string): Matrix {
   if (Array.isArray(a)) return fromNested(a, name);
   if (a === null || typeof a !== 'object') {
     throw invalidArgument(`${name} must be { data, rows, cols } or number[][], got ${describe(a)}`);
@@ -174,12 +188,16 @@ function isRowLike(x: unknown): x is ArrayLike<unknown> {
 }
 
 export function describe(x: unknown): string {
-  if (x === null) return 'null';
-  if (Array.isArray(x)) return `an array of length ${x.length}`;
-  if (ArrayBuffer.isView(x)) return x.constructor.name;
-  if (typeof x === 'object') return x.constructor?.name ?? 'an object';
-  if (typeof x === 'string') return JSON.stringify(x.length > 40 ? `${x.slice(0, 40)}…` : x);
-  return String(x);
+  try {
+    if (x === null) return 'null';
+    if (Array.isArray(x)) return `an array of length ${x.length}`;
+    if (ArrayBuffer.isView(x)) return x.constructor.name;
+    if (typeof x === 'object') return x.constructor?.name ?? 'an object';
+    if (typeof x === 'string') return JSON.stringify(x.length > 40 ? `${x.slice(0, 40)}…` : x);
+    return String(x);
+  } catch {
+    return 'an unreadable value (a revoked Proxy or a throwing getter)'; // describing must never throw
+  }
 }
 
 /** Nested arrays from a row-major matrix (for adapters and debugging). */
