@@ -24,7 +24,8 @@ export const MAX_ELEMENTS = 2 ** 31 - 1;
 export function isFloatArray(x: unknown): x is FloatArray {
   // ArrayBuffer.isView rules out objects that only pose as typed arrays
   // (Object.create(Float64Array.prototype), a Proxy): their getters would throw a TypeError.
-  return (x instanceof Float32Array || x instanceof Float64Array) && ArrayBuffer.isView(x);
+  // It goes first: `instanceof` on a revoked Proxy throws.
+  return ArrayBuffer.isView(x) && (x instanceof Float32Array || x instanceof Float64Array);
 }
 
 const intrinsicLength = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Float64Array.prototype) as object, 'length')!.get!;
@@ -85,8 +86,21 @@ export function checkElementCount(length: number, dims: number[], what: string):
   }
 }
 
-/** Normalises any accepted input form to a row-major typed matrix, without copying typed data. */
+/**
+ * Normalises any accepted input form to a row-major typed matrix, without
+ * copying typed data. Reading the input may run user code (getters,
+ * proxies); whatever that throws becomes ERR_INVALID_ARGUMENT.
+ */
 export function toMatrix(a: unknown, name = 'a'): Matrix {
+  try {
+    return toMatrixUnguarded(a, name);
+  } catch (e) {
+    if (e instanceof EffrankError) throw e;
+    throw new EffrankError('ERR_INVALID_ARGUMENT', `${name} could not be read: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+  }
+}
+
+function toMatrixUnguarded(a: unknown, name: string): Matrix {
   if (Array.isArray(a)) return fromNested(a, name);
   if (a === null || typeof a !== 'object') {
     throw invalidArgument(`${name} must be { data, rows, cols } or number[][], got ${describe(a)}`);
@@ -151,11 +165,20 @@ export function checkAllocation(bytes: number, what: string): void {
 
 /** A zeroed Float64Array of n elements; ERR_OUT_OF_MEMORY (never a raw RangeError) when it cannot be had. */
 export function allocateFloat64(n: number, what: string): Float64Array {
-  checkAllocation(n * 8, what);
+  return allocateArray(Float64Array, n, what);
+}
+
+/**
+ * A zeroed typed array of n elements, checked against available memory
+ * first; a RangeError from the allocation itself (a memory cap such as
+ * RLIMIT_AS, or V8's ArrayBuffer limit) becomes ERR_OUT_OF_MEMORY.
+ */
+export function allocateArray<T>(kind: { new (n: number): T; BYTES_PER_ELEMENT: number }, n: number, what: string): T {
+  checkAllocation(n * kind.BYTES_PER_ELEMENT, what);
   try {
-    return new Float64Array(n);
+    return new kind(n);
   } catch (e) {
-    if (e instanceof RangeError) throw new EffrankError('ERR_OUT_OF_MEMORY', `${what}: cannot allocate ${n} float64 values (${e.message})`, { cause: e });
+    if (e instanceof RangeError) throw new EffrankError('ERR_OUT_OF_MEMORY', `${what}: cannot allocate ${n * kind.BYTES_PER_ELEMENT} bytes (${e.message})`, { cause: e });
     throw e;
   }
 }
@@ -165,12 +188,16 @@ function isRowLike(x: unknown): x is ArrayLike<unknown> {
 }
 
 export function describe(x: unknown): string {
-  if (x === null) return 'null';
-  if (Array.isArray(x)) return `an array of length ${x.length}`;
-  if (ArrayBuffer.isView(x)) return x.constructor.name;
-  if (typeof x === 'object') return x.constructor?.name ?? 'an object';
-  if (typeof x === 'string') return JSON.stringify(x.length > 40 ? `${x.slice(0, 40)}…` : x);
-  return String(x);
+  try {
+    if (x === null) return 'null';
+    if (Array.isArray(x)) return `an array of length ${x.length}`;
+    if (ArrayBuffer.isView(x)) return x.constructor.name;
+    if (typeof x === 'object') return x.constructor?.name ?? 'an object';
+    if (typeof x === 'string') return JSON.stringify(x.length > 40 ? `${x.slice(0, 40)}…` : x);
+    return String(x);
+  } catch {
+    return 'an unreadable value (a revoked Proxy or a throwing getter)'; // describing must never throw
+  }
 }
 
 /** Nested arrays from a row-major matrix (for adapters and debugging). */

@@ -11,7 +11,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { EffrankError, invalidArgument } from '../core/errors.js';
-import { type DType, type FloatArray, type Matrix, MAX_ELEMENTS } from '../core/matrix.js';
+import { type DType, type FloatArray, type Matrix, MAX_ELEMENTS, allocateArray } from '../core/matrix.js';
 
 /** One stored element type (numpy's kinds f, i, u, b), and the dtype it decodes to. */
 export interface ElementType {
@@ -33,7 +33,7 @@ export function elementType(kind: ElementType['kind'], size: ElementType['size']
 }
 
 export function allocate(dtype: DType, length: number): FloatArray {
-  return dtype === 'float32' ? new Float32Array(length) : new Float64Array(length);
+  return dtype === 'float32' ? allocateArray(Float32Array, length, 'the matrix read') : allocateArray(Float64Array, length, 'the matrix read');
 }
 
 /** An error about a file's contents, its message starting with the file's name. */
@@ -94,7 +94,7 @@ export function openRegularFile(path: string): { fd: number; size: number } {
 export function readRegularFileText(path: string): string {
   const { fd, size } = openRegularFile(path);
   try {
-    const bytes = new Uint8Array(size);
+    const bytes = allocateArray(Uint8Array, size, path);
     let done = 0;
     while (done < size) {
       let got: number;
@@ -245,7 +245,7 @@ export class Workspace {
   bytes = new Uint8Array(0);
   floats: FloatArray | null = null;
   byteView(length: number): Uint8Array {
-    if (this.bytes.length < length) this.bytes = new Uint8Array(length);
+    if (this.bytes.length < length) this.bytes = allocateArray(Uint8Array, length, 'the read buffer');
     return this.bytes.subarray(0, length);
   }
   floatView(dtype: DType, length: number): FloatArray {

@@ -18,7 +18,7 @@
  */
 import { closeSync, readSync } from 'node:fs';
 import type { Matrix } from '../core/matrix.js';
-import { MAX_ELEMENTS } from '../core/matrix.js';
+import { MAX_ELEMENTS, allocateFloat64 } from '../core/matrix.js';
 import { fileError, fsError, openRegularFile } from './binary.js';
 
 export type Delimiter = ',' | '\t' | 'whitespace';
@@ -65,7 +65,7 @@ class DelimitedParser {
   private cols = -1;
   private dropFirst = false;
   private headerDone: boolean;
-  private buf = new Float64Array(0);
+  private buf: Float64Array = new Float64Array(0);
   private rows = 0;
   private total = 0;
   private lineNo = 0;
@@ -138,7 +138,7 @@ class DelimitedParser {
     const need = (this.rows + 1) * this.cols;
     if (need <= this.buf.length) return;
     if (need > MAX_ELEMENTS) throw fileError(this.file, `more than ${MAX_ELEMENTS} values in one piece`);
-    const next = new Float64Array(Math.min(MAX_ELEMENTS, Math.max(need, 2 * this.buf.length, 1024)));
+    const next = allocateFloat64(Math.min(MAX_ELEMENTS, Math.max(need, 2 * this.buf.length, 1024)), this.file);
     next.set(this.buf);
     this.buf = next;
   }

@@ -35,6 +35,14 @@ revoke();
 report.revokedSpectrum = outcome(() => stableRank(proxy as never));
 const lengthGetter = { kind: 'eigenvalues', get values() { throw new RangeError('no values'); } };
 report.throwingValues = outcome(() => stableRank(lengthGetter as never));
+const revokedMatrix = Proxy.revocable({ data: new Float64Array(4), rows: 2, cols: 2 }, {});
+revokedMatrix.revoke();
+report.revokedMatrix = outcome(() => svdvals(revokedMatrix.proxy as never));
+const revokedData = Proxy.revocable(new Float64Array(1), {});
+revokedData.revoke();
+report.revokedData = outcome(() => svdvals({ data: revokedData.proxy, rows: 1, cols: 1 } as never));
+const throwingRows = { data: new Float64Array(1), cols: 1, get rows() { throw new TypeError('rows says no'); } };
+report.throwingRows = outcome(() => svdvals(throwingRows as never));
 
 // A weight that is valid when checked and negative when used.
 let wReads = 0;

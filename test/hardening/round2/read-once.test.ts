@@ -23,6 +23,10 @@ describe('user values are read once (issue 11, class 11)', () => {
     expect(out.prNaNThenZero).toEqual({ code: 'ERR_NON_FINITE' });
     expect(out.throwingGetter).toEqual({ code: 'ERR_INVALID_ARGUMENT' });
     expect(out.throwingValues).toEqual({ code: 'ERR_INVALID_ARGUMENT' });
+    // Matrices: a revoked Proxy as the matrix or its data, a throwing getter.
+    expect(out.revokedMatrix).toEqual({ code: 'ERR_INVALID_ARGUMENT' });
+    expect(out.revokedData).toEqual({ code: 'ERR_INVALID_ARGUMENT' });
+    expect(out.throwingRows).toEqual({ code: 'ERR_INVALID_ARGUMENT' });
     // Weights [1, 1, 1 then −1]: the Gram of the validated weights, [[35, 44], [44, 56]].
     expect(out.changingWeight).toEqual({ value: [35, 44, 44, 56] });
     expect((out.sparseNested as Outcome).code).toMatch(/^ERR_(INVALID_ARGUMENT|OUT_OF_MEMORY)$/);
