@@ -90,7 +90,7 @@ export const cases = [
         details.push({ variant: 'wide 512×8192', ...r });
         const nn = WIDE.cols * WIDE.cols * 8;
         metrics.push({
-          name: `wide 512×8192 float32 (ε=1e-3, scale 1/512) → ${r.first.result.method} (${r.first.result.side})`,
+          name: `wide 512×8192 float32 (ε=1e-3, scale 1/512) → ${r.first.result.method}`,
           value: r.first.delta / MB,
           unit: 'MB',
           text: mb(r.first.delta),
