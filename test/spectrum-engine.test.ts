@@ -203,3 +203,18 @@ describe('options', () => {
     expect(() => epsRank(x, { eps: 1, center: 'yes' } as never)).toThrow(/center must be a boolean/);
   });
 });
+
+describe('inputs that cannot be read', () => {
+  it('a revoked Proxy as features, weights or a spectrum is ERR_INVALID_ARGUMENT, never a raw TypeError', () => {
+    const { proxy, revoke } = Proxy.revocable([1, 2], {});
+    revoke();
+    const x = { data: new Float64Array(4).fill(1), rows: 2, cols: 2 };
+    const calls: (() => unknown)[] = [
+      () => epsRank(proxy as never, { eps: 1 }),
+      () => spectrum(proxy as never),
+      () => rankReport(proxy as never, { eps: 1 }),
+      () => epsRank(x, { eps: 1, weights: proxy as never }),
+    ];
+    for (const f of calls) expect(f).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+  });
+});

@@ -3,7 +3,8 @@
  * side by side. It mirrors the paper's claim that better methods reach a high
  * ε-rank sooner and skip stairs.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFileAtomic } from '../core/atomic-file.js';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 
@@ -119,7 +120,7 @@ export function registerCompareCommand(program: Command): void {
       console.log('');
       console.log(formatTable(rows, targetLoss, targetRank));
       const file = join(out, 'compare.html');
-      writeFileSync(file, renderComparison(results, rows, { targetLoss, targetRank, eps: Number(eps) }));
+      writeFileAtomic(file, renderComparison(results, rows, { targetLoss, targetRank, eps: Number(eps) }));
       console.log('');
       console.log(`wrote ${file}`);
     });

@@ -5,7 +5,7 @@
  * mistake gets the same code and wording at every layer.
  */
 import { invalidArgument } from './errors.js';
-import { checkNotDetached, describe, isFloatArray, lengthOf } from './matrix.js';
+import { type FloatArray, checkNotDetached, describe, isFloatArray, lengthOf } from './matrix.js';
 
 /** Edit distance, for "did you mean" hints on misspelt option keys. */
 function distance(a: string, b: string): number {
@@ -72,17 +72,28 @@ export function requireOptions<T extends object>(options: T | undefined, fn: str
  * is read exactly once, so a getter cannot change a value after its check.
  */
 export function toWeights(weights: unknown, expected: number, what = 'weights'): Float64Array {
-  if (!(isFloatArray(weights) || Array.isArray(weights))) {
+  let isArray: boolean;
+  try {
+    isArray = Array.isArray(weights);
+  } catch {
+    throw invalidArgument(`${what} cannot be read (a revoked Proxy?)`); // Array.isArray throws a TypeError on a revoked Proxy
+  }
+  if (!(isFloatArray(weights) || isArray)) {
     throw invalidArgument(`${what} must be a Float64Array, Float32Array or number[], got ${describe(weights)}`);
   }
-  const length = Array.isArray(weights) ? weights.length : lengthOf(weights);
+  const length = isArray ? (weights as unknown[]).length : lengthOf(weights as FloatArray);
   if (length !== expected) {
     throw invalidArgument(`${what} has ${length} entries, expected ${expected}`);
   }
-  if (!Array.isArray(weights)) checkNotDetached(weights, what);
+  if (!isArray) checkNotDetached(weights as FloatArray, what);
   const out = new Float64Array(length);
   for (let i = 0; i < length; i++) {
-    const w: unknown = (weights as ArrayLike<unknown>)[i];
+    let w: unknown;
+    try {
+      w = (weights as ArrayLike<unknown>)[i];
+    } catch (e) {
+      throw invalidArgument(`${what}[${i}] cannot be read: ${e instanceof Error ? e.message : String(e)}`);
+    }
     if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) {
       throw invalidArgument(`${what}[${i}] must be a finite non-negative number, got ${describe(w)}`);
     }

@@ -13,7 +13,7 @@ import { readOptions } from '../core/options.js';
 import { runSync } from '../core/plan.js';
 import { svdvals } from '../linalg/svd.js';
 import { spectrumPlan } from '../spectrum/engine.js';
-import { GramAccumulator } from '../spectrum/gram-accumulator.js';
+import { GramAccumulator, isAccumulator } from '../spectrum/gram-accumulator.js';
 import { prepareFeatures } from '../spectrum/source.js';
 import * as spectral from './measures.js';
 import { type Spectrum, type SpectrumInput, eigenvalues, isSpectrum, singularValues, toSingularValues } from './spectrum-input.js';
@@ -39,7 +39,7 @@ interface Resolved {
 }
 
 function resolve(x: RankInput): Resolved {
-  if (x instanceof GramAccumulator) {
+  if (isAccumulator(x)) {
     const f = prepareFeatures(x, {});
     const o = runSync(spectrumPlan(f, { method: 'eigen' }));
     return { spectrum: eigenvalues(o.eigenvalues!), rows: f.rows, cols: f.cols, dtype: f.sourceDtype, gramResolution: o.resolution };

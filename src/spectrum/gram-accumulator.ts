@@ -203,3 +203,12 @@ export class GramAccumulator {
     if (m.data instanceof Float32Array) this.#sawFloat32 = true;
   }
 }
+
+/** `x instanceof GramAccumulator`, refusing what cannot be inspected (a revoked Proxy throws a TypeError there). */
+export function isAccumulator(x: unknown): x is GramAccumulator {
+  try {
+    return x instanceof GramAccumulator;
+  } catch {
+    throw invalidArgument('the input cannot be read (a revoked Proxy?)');
+  }
+}

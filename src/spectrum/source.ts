@@ -11,7 +11,7 @@ import { invalidArgument } from '../core/errors.js';
 import { type DType, type Matrix, type MatrixInput, dtypeOf, toMatrix } from '../core/matrix.js';
 import { checkBoolean, checkPositive, toWeights } from '../core/options.js';
 import { finishGram } from './centering.js';
-import { GramAccumulator } from './gram-accumulator.js';
+import { type GramAccumulator, isAccumulator } from './gram-accumulator.js';
 
 /** Features: an N×n matrix (N sample points, n neurons) or a GramAccumulator that has seen them. */
 export type FeaturesInput = MatrixInput | GramAccumulator;
@@ -66,7 +66,7 @@ function readScaleAndCenter(options: FeatureOptions): { scale: number; center: b
 /** Validates features and their options (keys already checked by the caller). */
 export function prepareFeatures(features: unknown, options: FeatureOptions): PreparedFeatures {
   const { scale, center } = readScaleAndCenter(options);
-  if (features instanceof GramAccumulator) {
+  if (isAccumulator(features)) {
     if (options.weights !== undefined) {
       throw invalidArgument('weights cannot be given with a GramAccumulator: pass them to add()');
     }
