@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 
 import type * as Peer from 'ml-matrix';
 
-import { invalidArgument } from '../core/errors.js';
+import { EffrankError, invalidArgument } from '../core/errors.js';
 import {
   type CompatMatrix,
   type MatrixValue,
@@ -121,6 +121,9 @@ export function linearDependencies(matrix: MatrixValue, options: LinearDependenc
   const { rows: n, cols: c } = read;
   // A copy: a small number[][] is read into a buffer that the SVDs below may reuse.
   const a = { data: read.data.slice(0, n * c), rows: n, cols: c };
+  // The SVDs below check their inputs, but a single row needs none: check here so every n gets the same answer.
+  const bad = a.data.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw new EffrankError('ERR_NON_FINITE', `linearDependencies: matrix has a non-finite value (${a.data[bad]}) at row ${Math.floor(bad / c)}, column ${bad % c}`);
   const out = new Float64Array(n * n);
   if (n > 1) {
     for (let i = 0; i < n; i++) {

@@ -79,7 +79,9 @@ export function linearTicks(min: number, max: number, options: LinearOptions = {
   // Widening may not overflow, and must be visible at the ends' magnitude (1e16 + 1 === 1e16).
   const magnitude = Math.max(Math.abs(lo), Math.abs(hi));
   if (hi === lo) {
-    const pad = Math.max(integer ? 1 : lo === 0 ? 1 : Math.abs(lo) * 0.1, magnitude * MIN_RELATIVE_STEP);
+    let pad = Math.max(integer ? 1 : lo === 0 ? 1 : Math.abs(lo) * 0.1, magnitude * MIN_RELATIVE_STEP);
+    // A subnormal value's 10% rounds to nothing (5e-325 → 0): widen to a span ticks can be spaced in.
+    if (lo - pad === lo || hi + pad === hi) pad = 1e-300;
     lo = Math.max(-Number.MAX_VALUE, lo - pad);
     hi = Math.min(Number.MAX_VALUE, hi + pad);
   }
