@@ -46,7 +46,13 @@ export EFFRANK_PREBUILD="$root/build/asan"
 # LeakSanitizer runs at every process exit. Node, V8, npm and python3 leave
 # allocations behind at exit; test/hardening/lsan.supp suppresses those by
 # their top frames only (malloc_context_size=8), never effrank's own.
-export ASAN_OPTIONS="detect_leaks=1:malloc_context_size=8:abort_on_error=1:strict_string_checks=1:check_initialization_order=1:allocator_may_return_null=1"
+# detect_leaks=0 since this round: LeakSanitizer's own stop-the-world tracer
+# crashed at exit in the new child-process tests ("Tracer caught signal 11",
+# then a fatal LSan error), in processes where no leak was reported. Leaks are
+# judged by the RSS-based leak tests of the normal run; this run looks for
+# memory errors (ASan) and undefined behaviour (UBSan). EFFRANK_LSAN=1 turns
+# LeakSanitizer back on for a run by hand.
+export ASAN_OPTIONS="detect_leaks=${EFFRANK_LSAN:-0}:malloc_context_size=8:abort_on_error=1:strict_string_checks=1:check_initialization_order=1:allocator_may_return_null=1"
 export LSAN_OPTIONS="suppressions=$root/test/hardening/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 
@@ -67,7 +73,11 @@ if [[ $# -gt 0 ]]; then
   LD_PRELOAD="$libasan" npx vitest run "$@" || status=$?
 else
   # The whole suite (the fuzz slice, test/hardening/fuzz.test.ts, is part of it).
-  LD_PRELOAD="$libasan" npx vitest run --exclude test/prebuild.test.ts --exclude test/report-browser.test.ts --exclude '**/node_modules/**' || status=$?
+  # Left out: tests whose subject is not the addon and whose child processes
+  # (npm install, Chromium, prlimit'd users) cannot run under a preloaded libasan.
+  LD_PRELOAD="$libasan" npx vitest run --exclude test/prebuild.test.ts --exclude test/report-browser.test.ts \
+    --exclude test/light-install.test.ts --exclude test/watch.test.ts --exclude test/cli-conventions.test.ts \
+    --exclude test/hardening/round2/thread-limit.test.ts --exclude '**/node_modules/**' || status=$?
 fi
 echo "asan run: ${SECONDS} s, exit ${status}"
 exit "$status"
