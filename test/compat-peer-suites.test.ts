@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import * as ml from '../src/compat/ml-matrix.js';
 import numeric, { svd as numericSvd } from '../src/compat/numeric.js';
 import { SVD as svdJs } from '../src/compat/svd-js.js';
-import { matmul, transpose } from './helpers/nested.js';
+import { GOLUB_REINSCH, matmul, transpose } from './helpers/nested.js';
 
 const close = (actual: number, expected: number, digits: number) => expect(Math.abs(actual - expected)).toBeLessThan(10 ** -digits / 2);
 const deepClose = (actual: number[][] | number[], expected: number[][] | number[], digits: number) => {
@@ -25,16 +25,6 @@ const deepClose = (actual: number[][] | number[], expected: number[][] | number[
 };
 const eye = (n: number) => Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
 
-const GOLUB_REINSCH = [
-  [22, 10, 2, 3, 7],
-  [14, 7, 10, 0, 8],
-  [-1, 13, -1, -11, 3],
-  [-3, -2, 13, -2, 4],
-  [9, 8, 1, -2, 4],
-  [9, 1, -7, 5, -1],
-  [2, -6, 6, 5, 1],
-  [4, 5, 0, -2, 2],
-];
 
 describe("svd-js's suite (tests/svd.spec.js) against effrank/compat/svd-js", () => {
   it('throws TypeError "Matrix a is not defined" without arguments', () => {
