@@ -73,6 +73,8 @@ class Addon : public Napi::Addon<Addon> {
                              InstanceMethod("spectrumAsync", &Addon::Async<FeatureSpectrumOp>),
                              InstanceMethod("gramSpectrum", &Addon::Sync<GramSpectrumOp>),
                              InstanceMethod("gramSpectrumAsync", &Addon::Async<GramSpectrumOp>),
+                             InstanceMethod("denseForward", &Addon::Sync<DenseForwardOp>),
+                             InstanceMethod("denseForwardAsync", &Addon::Async<DenseForwardOp>),
                              InstanceMethod("setNumThreads", &Addon::SetNumThreads),
                              InstanceMethod("getNumThreads", &Addon::GetNumThreads),
                              InstanceMethod("setMaxElements", &Addon::SetMaxElements),

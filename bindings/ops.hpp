@@ -4,6 +4,7 @@
 #pragma once
 #include <napi.h>
 
+#include "../native/forward.hpp"
 #include "../native/linalg.hpp"
 #include "../native/memory.hpp"
 #include "convert.hpp"
@@ -132,6 +133,26 @@ struct FeatureSpectrumOp : SpectrumOp {
 };
 struct GramSpectrumOp : SpectrumOp {
   explicit GramSpectrumOp(const Napi::CallbackInfo& info) : SpectrumOp(info, true) {}
+};
+
+// denseForward(x: Float32Array, rows, steps, maxThreads) -> Float32Array[]
+// steps: [{ kernel: Float32Array | null, bias: Float32Array | null, inputs,
+// units, activation, alpha, output: boolean }]; one array per step with
+// output true, in order (see native/forward.hpp).
+struct DenseForwardOp {
+  Input x;
+  Index rows = 0;
+  int maxThreads = 0;
+  std::vector<Input> kernels, biases;
+  std::vector<DenseStep> steps;
+  std::vector<Output> outs;
+  std::vector<std::size_t> outStep;  // the step of each entry of outs
+
+  explicit DenseForwardOp(const Napi::CallbackInfo& info);
+  std::vector<Output*> outputs();
+  void own();
+  void run();
+  Napi::Value result(Napi::Env env) const;
 };
 
 }  // namespace effrank::binding

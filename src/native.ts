@@ -48,6 +48,19 @@ export interface NativeSpectrum {
   float64: boolean;
 }
 
+/** One step of native/forward.hpp's dense chain: act(x·kernel + bias), or act(x) without a kernel. */
+export interface NativeDenseStep {
+  kernel: Float32Array | null;
+  bias: Float32Array | null;
+  inputs: number;
+  units: number;
+  /** native/forward.hpp's Activation numbering (src/linalg/dense-forward.ts names them). */
+  activation: number;
+  alpha: number;
+  /** Return this step's output. */
+  output: boolean;
+}
+
 /** The addon's exports (see bindings/addon.cpp). Shapes are validated again natively. */
 export interface Binding {
   svd(data: FloatArray, rows: number, cols: number, mode: 0 | 1 | 2): SvdRaw;
@@ -80,6 +93,8 @@ export interface Binding {
   gramSpectrumAsync(
     gram: Float64Array, n: number, thresholds: Float64Array | null, inertiaResolution: number, maxThreads: number,
   ): Promise<NativeSpectrum>;
+  denseForward(x: Float32Array, rows: number, steps: NativeDenseStep[], maxThreads: number): Float32Array[];
+  denseForwardAsync(x: Float32Array, rows: number, steps: NativeDenseStep[], maxThreads: number): Promise<Float32Array[]>;
   setNumThreads(n: number): number;
   getNumThreads(): number;
   setMaxElements(n: number): void;

@@ -1,6 +1,7 @@
 /**
- * Activations of the tracked layers on the probe set, from one sub-model that
- * outputs all of them. On the host path they are downloaded (float32, N×n per
+ * Activations of the tracked layers on the probe set: from native/forward.hpp
+ * for layers at the end of a dense chain (src/tfjs/dense-chain.ts; the pass
+ * runs beside training), else from one tfjs sub-model that outputs the rest. On the host path they are downloaded (float32, N×n per
  * layer); on the device path the raw Gram ΦᵀdiagwΦ (or, for a wide layer on
  * an unchunked probe, the N×N kernel ΦΦᵀ) is formed by tf.matMul on the
  * backend, only that crosses over, and src/spectrum/centering.ts finishes it.
@@ -8,6 +9,7 @@
 import { invalidArgument } from '../core/errors.js';
 import { finishGram, finishKernel } from '../spectrum/centering.js';
 import { GramAccumulator } from '../spectrum/gram-accumulator.js';
+import { DenseChain } from './dense-chain.js';
 import { sideFor } from '../spectrum/route.js';
 import type { FeatureMode, ResolvedOptions } from './options.js';
 import type { LayersModelLike, TensorLike } from './types.js';
@@ -21,6 +23,10 @@ export interface LayerFeatures {
   mode: FeatureMode;
   /** Host path, unchunked: the activations, row-major N×n. */
   features?: Float32Array;
+  /** Native forward pass: the activations once it finishes (then `features` is unset). */
+  pending?: Promise<Float32Array>;
+  /** Where the activations were computed: by tfjs, or natively from the weights (src/tfjs/dense-chain.ts). */
+  forward: 'tfjs' | 'native';
   /** Host path, chunked: the float64 Gram of all chunks (unscaled, uncentred). */
   accumulator?: GramAccumulator;
   /** Device path: the finished Gram (weighted, centred, scaled) widened to float64: n×n, or N×N when `deviceSide` is 'dual'. */
@@ -42,7 +48,9 @@ export function wantsDeviceGram(o: ResolvedOptions): boolean {
 
 export class FeatureExtractor {
   #o: ResolvedOptions;
-  #sub: LayersModelLike | null = null;
+  /** Sub-models by the set of layers they output. */
+  #subs = new Map<string, LayersModelLike>();
+  readonly #chain: DenseChain | null;
   /** Units (columns) of each tracked layer's flattened output, from the last forward pass. */
   #units: number[] = [];
   /** Per layer: feature rows per probe row (positions in 'channels' mode, else 1). */
@@ -51,27 +59,66 @@ export class FeatureExtractor {
   constructor(o: ResolvedOptions) {
     this.#o = o;
     this.#positions = o.layers.map((l, i) => positionsOf(l, o.layerFeatures[i]!));
+    const unchunked = o.probeChunk >= o.probe.shape[0]!;
+    this.#chain = o.forward !== 'tfjs' && unchunked ? new DenseChain(o.model, o.layers) : null;
+    if (o.forward === 'native') {
+      if (!unchunked) throw invalidArgument("forward 'native' computes the whole probe in one pass: leave probeChunk unset");
+      o.layers.forEach((l, i) => {
+        if (!this.#chain!.covers(i)) throw invalidArgument(`forward 'native' cannot compute layer '${l.name}': ${this.#chain!.reasons[i]}`);
+      });
+    }
   }
 
-  #subModel(): LayersModelLike {
+  /** Whether tracked layer i is computed natively when its Gram is formed on the host. */
+  native(i: number): boolean {
+    return this.#chain?.covers(i) ?? false;
+  }
+
+  #subModel(which: readonly number[]): LayersModelLike {
     // Built lazily: it shares the model's weights, so it sees training progress.
-    this.#sub ??= this.#o.tf.model({ inputs: this.#o.model.inputs, outputs: this.#o.layers.map((l) => l.output) }) as LayersModelLike;
-    return this.#sub;
+    const key = which.join(',');
+    let sub = this.#subs.get(key);
+    if (!sub) {
+      sub = this.#o.tf.model({ inputs: this.#o.model.inputs, outputs: which.map((i) => this.#o.layers[i]!.output) }) as LayersModelLike;
+      this.#subs.set(key, sub);
+    }
+    return sub;
   }
 
-  /** Each tracked layer's output on `chunk` as a 2-D feature matrix, in its feature mode. */
-  #forward(chunk: TensorLike): TensorLike[] {
+  /** The output of tracked layers `which` on `chunk`, each as a 2-D feature matrix in its feature mode. */
+  #forward(chunk: TensorLike, which: readonly number[]): TensorLike[] {
     // One batch for the whole chunk: predict's default of 32 rows per batch costs ~1.4 ms more here.
-    const out = this.#subModel().predict(chunk, { batchSize: chunk.shape[0] }) as TensorLike | TensorLike[];
+    const out = this.#subModel(which).predict(chunk, { batchSize: chunk.shape[0] }) as TensorLike | TensorLike[];
     const list = Array.isArray(out) ? out : [out];
-    return list.map((t, i) => toFeatureMatrix(this.#o.tf, t, this.#o.layerFeatures[i]!));
+    return list.map((t, k) => toFeatureMatrix(this.#o.tf, t, this.#o.layerFeatures[which[k]!]!));
   }
 
-  /** Runs the probe through the model; `device` selects, per layer, where the Gram is formed. */
-  async extract(device: boolean[]): Promise<LayerFeatures[]> {
-    const { tf, probe, probeChunk, layers } = this.#o;
+  /**
+   * The tracked layers' features on the probe; `device` selects, per layer,
+   * where the Gram is formed. Natively computed layers come back with
+   * `pending` (the pass is queued, not awaited: training goes on meanwhile).
+   */
+  async extract(device: boolean[], maxThreads: number): Promise<LayerFeatures[]> {
+    const { probe, layers } = this.#o;
     const N = probe.shape[0]!;
-    const results: LayerFeatures[] = layers.map((l, i) => ({ layer: l.name, N: 0, n: 0, mode: this.#o.layerFeatures[i]! }));
+    const results: LayerFeatures[] = layers.map((l, i) => ({ layer: l.name, N: 0, n: 0, mode: this.#o.layerFeatures[i]!, forward: 'tfjs' }));
+    const byNative = layers.map((_, i) => !device[i] && this.native(i));
+    const nativeLayers = layers.map((_, i) => i).filter((i) => byNative[i]);
+    if (nativeLayers.length > 0) {
+      const pending = await this.#chain!.start(probe, nativeLayers, maxThreads);
+      nativeLayers.forEach((i, k) => {
+        const units = (layers[i]!.output as { shape: (number | null)[] }).shape.at(-1) as number;
+        Object.assign(results[i]!, { N, n: units, forward: 'native', pending: pending[k]!, weights: this.#o.weights });
+      });
+    }
+    const tfjsLayers = layers.map((_, i) => i).filter((i) => !byNative[i]);
+    if (tfjsLayers.length > 0) await this.#extractTfjs(tfjsLayers, device, results);
+    return results;
+  }
+
+  async #extractTfjs(which: readonly number[], device: boolean[], results: LayerFeatures[]): Promise<void> {
+    const { tf, probe, probeChunk } = this.#o;
+    const N = probe.shape[0]!;
     const positions = this.#positions;
     const sums: Float64Array[] = [];
     for (let r0 = 0; r0 < N; r0 += probeChunk) {
@@ -80,30 +127,32 @@ export class FeatureExtractor {
       // Per layer: [activations] on the host path, [ΦᵀWΦ, Φᵀw] on the device path.
       const outputs: TensorLike[][] = tf.tidy(() => {
         const chunk = whole ? probe : probe.slice([r0], [rows]);
-        return this.#forward(chunk).map((phi, i) => {
+        return this.#forward(chunk, which).map((phi, k) => {
+          const i = which[k]!;
           this.#units[i] = phi.shape[1]!;
           return device[i] ? this.#deviceGram(phi, rowWeights(this.#o.weights, r0, rows, positions[i]!), whole) : [phi];
         });
       });
       try {
-        for (let i = 0; i < outputs.length; i++) {
+        for (let k = 0; k < outputs.length; k++) {
+          const i = which[k]!;
           const res = results[i]!;
           res.N += rows * positions[i]!;
           if (device[i]) {
-            const [g, s] = outputs[i]!;
+            const [g, s] = outputs[k]!;
             const values = await g!.data();
             res.deviceSide = s ? 'primal' : 'dual';
             const dim = g!.shape[0]!;
             res.n = s ? dim : this.#units[i]!;
             res.deviceGram ??= new Float64Array(dim * dim);
-            for (let k = 0; k < values.length; k++) res.deviceGram[k]! += values[k]!;
+            for (let j = 0; j < values.length; j++) res.deviceGram[j]! += values[j]!;
             if (s) {
               const colSums = await s.data();
               sums[i] ??= new Float64Array(res.n);
-              for (let k = 0; k < res.n; k++) sums[i]![k]! += colSums[k]!;
+              for (let j = 0; j < res.n; j++) sums[i]![j]! += colSums[j]!;
             }
           } else {
-            const t = outputs[i]![0]!;
+            const t = outputs[k]![0]!;
             res.n = t.shape[1]!;
             const data = Float32Array.from(await t.data()); // own the bytes: backends may reuse theirs
             if (whole) {
@@ -119,9 +168,10 @@ export class FeatureExtractor {
         for (const list of outputs) for (const t of list) t.dispose();
       }
     }
-    results.forEach((res, i) => {
+    for (const i of which) {
+      const res = results[i]!;
       res.weights = rowWeights(this.#o.weights, 0, N, positions[i]!);
-      if (!res.deviceGram) return;
+      if (!res.deviceGram) continue;
       const { center, scale } = this.#o;
       const weights = res.weights;
       if (res.deviceSide === 'dual') {
@@ -130,8 +180,7 @@ export class FeatureExtractor {
         const weightSum = weights ? weights.reduce((a, b) => a + b, 0) : N;
         finishGram(res.deviceGram, res.n, { sums: sums[i], weightSum, center, scale });
       }
-    });
-    return results;
+    }
   }
 
   /**
@@ -192,10 +241,10 @@ function rowWeights(weights: Float64Array | undefined, r0: number, rows: number,
 export function hostFeatures(layer: string, data: Float32Array, shape: readonly number[], mode: FeatureMode, weights: Float64Array | undefined): LayerFeatures {
   const [rows, ...rest] = shape as [number, ...number[]];
   const n = rest.reduce((a, b) => a * b, 1);
-  if (rest.length <= 1 || mode === 'flatten') return { layer, N: rows, n, mode, weights, features: data };
+  if (rest.length <= 1 || mode === 'flatten') return { layer, N: rows, n, mode, weights, features: data, forward: 'tfjs' };
   const channels = rest[rest.length - 1]!;
   const positions = n / channels;
-  if (mode === 'channels') return { layer, N: rows * positions, n: channels, mode, weights: rowWeights(weights, 0, rows, positions), features: data };
+  if (mode === 'channels') return { layer, N: rows * positions, n: channels, mode, weights: rowWeights(weights, 0, rows, positions), features: data, forward: 'tfjs' };
   const pooled = new Float64Array(rows * channels);
   for (let i = 0; i < rows; i++) {
     for (let p = 0; p < positions; p++) {
@@ -206,5 +255,5 @@ export function hostFeatures(layer: string, data: Float32Array, shape: readonly 
   // Summed in float64, stored as the float32 activations are.
   const features = new Float32Array(rows * channels);
   for (let k = 0; k < features.length; k++) features[k] = pooled[k]! / positions;
-  return { layer, N: rows, n: channels, mode, weights, features };
+  return { layer, N: rows, n: channels, mode, weights, features, forward: 'tfjs' };
 }

@@ -19,7 +19,7 @@ export type LayerMeasures = Omit<RankRecord, 'step' | 'epoch' | 'batch' | 'loss'
 
 const SPECTRAL_MEASURES = ['numericalRank', 'entropyRank', 'stableRank', 'participationRatio', 'approximateRank'] as const satisfies readonly MeasureName[];
 
-function featuresOf(lf: LayerFeatures, o: ResolvedOptions): PreparedFeatures {
+function featuresOf(lf: LayerFeatures & { features?: Float32Array }, o: ResolvedOptions): PreparedFeatures {
   const feature = { scale: o.scale, center: o.center };
   if (lf.deviceGram) {
     return finishedGram(lf.deviceGram, { ...feature, side: lf.deviceSide ?? 'primal', rows: lf.N, cols: lf.n, resolvesIn: 'float32', sourceDtype: 'float32' });
@@ -28,8 +28,8 @@ function featuresOf(lf: LayerFeatures, o: ResolvedOptions): PreparedFeatures {
   return ownedFeatures({ data: lf.features!, rows: lf.N, cols: lf.n }, { ...feature, weights: lf.weights ?? o.weights });
 }
 
-/** BLAS threads for a measurement: all but one, so training keeps a core. */
-function measurementThreads(): number {
+/** BLAS threads for a measurement (and a native forward pass): all but one, so training keeps a core. */
+export function measurementThreads(): number {
   return Math.max(1, getNumThreads() - 1);
 }
 
@@ -45,7 +45,8 @@ function nextStart(out: SpectrumOutcome): DType {
   return resolves(Math.min(...out.thresholds), out.lambdaMax, 'float32') ? 'float32' : 'float64';
 }
 
-export async function measureLayer(lf: LayerFeatures, o: ResolvedOptions, want: { eigenvalues: boolean }): Promise<LayerMeasures> {
+export async function measureLayer(given: LayerFeatures, o: ResolvedOptions, want: { eigenvalues: boolean }): Promise<LayerMeasures> {
+  const lf = given.pending ? { ...given, features: await given.pending } : given;
   const spectral = SPECTRAL_MEASURES.filter((name) => o.measures.has(name));
   const needEigenvalues = want.eigenvalues || spectral.length > 0;
   let starts = startPrecision.get(o);
@@ -65,6 +66,7 @@ export async function measureLayer(lf: LayerFeatures, o: ResolvedOptions, want: 
     epsRank: Object.fromEntries(o.eps.map((e, i) => [String(e), out.counts![i]!])),
     lambdaMax: out.lambdaMax,
     method: out.method === 'svd' ? 'svd' : lf.deviceGram ? 'gram-device' : 'gram-host',
+    forward: lf.forward,
     route: out.method,
     side: out.side,
     dtype: out.dtype,

@@ -74,6 +74,18 @@ export interface RankTrackerOptions {
    * host (native, float64) otherwise.
    */
   gram?: 'auto' | 'device' | 'host';
+  /**
+   * Who computes the activations. 'auto' (default): effrank, natively from a
+   * snapshot of the weights, for layers at the end of a chain of Dense and
+   * activation layers from the model's input (Dropout, noise and Flatten
+   * pass through) whose Gram is formed on the host, when the probe is not
+   * chunked; tfjs's predict() otherwise. The native pass runs beside
+   * training instead of on its thread, in float32 as tfjs does: counts can
+   * differ from predict()'s only where an eigenvalue is within float32
+   * rounding of ε. 'native' requires it (ERR_INVALID_ARGUMENT naming the
+   * layer that cannot be); 'tfjs' always uses predict().
+   */
+  forward?: 'auto' | 'native' | 'tfjs';
   /** Probe rows per forward pass; larger probes stream through a GramAccumulator. Default: all rows at once. */
   probeChunk?: number;
   /** Measure once before the first epoch (step 0, loss null). Default true. */
@@ -120,6 +132,8 @@ export interface RankRecord {
   lambdaMax: number | null;
   /** 'gram-host' (Gram formed natively on the host), 'gram-device' (float32 Gram on the tfjs device) or 'svd'. */
   method: 'gram-host' | 'gram-device' | 'svd';
+  /** Who computed the activations: tfjs's predict(), or effrank's native dense-chain pass (see the `forward` option). */
+  forward?: 'tfjs' | 'native';
   /** How the counts were obtained: inertia of M − εI, eigenvalues of the Gram, or the SVD of the features. */
   route?: 'inertia' | 'eigen' | 'svd';
   /** The matrix decomposed: the n×n Gram ('primal'), the N×N dual kernel ('dual'), or the features ('svd'). */
@@ -156,6 +170,7 @@ export interface ResolvedOptions {
   queueMax: number;
   queuePolicy: 'skip' | 'wait';
   gram: 'auto' | 'device' | 'host';
+  forward: 'auto' | 'native' | 'tfjs';
   probeChunk: number;
   atStart: boolean;
   /** Every how many measurements eigenvalues are stored; 0 = never. */
@@ -175,7 +190,7 @@ export function hiddenLayers(model: LayersModelLike): LayerLike[] {
 
 const RANK_TRACKER_KEYS = [
   'tf', 'model', 'probe', 'layers', 'features', 'eps', 'relative', 'weights', 'scale', 'center', 'every', 'measures',
-  'log', 'appendLog', 'onRecord', 'onError', 'queue', 'gram', 'probeChunk', 'atStart', 'spectrum', 'tensorboard',
+  'log', 'appendLog', 'onRecord', 'onError', 'queue', 'gram', 'forward', 'probeChunk', 'atStart', 'spectrum', 'tensorboard',
 ] as const satisfies readonly (keyof RankTrackerOptions)[];
 
 function layerByRef(model: LayersModelLike, s: unknown): LayerLike {
@@ -279,6 +294,7 @@ export function resolveOptions(options: RankTrackerOptions): ResolvedOptions {
   const queue = readOptions(o.queue, 'RankTracker queue', ['max', 'policy']);
   const features = o.features === undefined ? 'flatten' : checkOneOf(o.features, FEATURE_MODES, 'features');
   const { layers, modes } = resolveLayers(model, o.layers, features);
+  if (o.forward === 'native' && o.gram === 'device') throw invalidArgument("forward 'native' forms the Gram on the host: it cannot go with gram 'device'");
   return {
     tf,
     model,
@@ -299,6 +315,7 @@ export function resolveOptions(options: RankTrackerOptions): ResolvedOptions {
     queueMax: queue.max === undefined ? 2 : checkPositiveInteger(queue.max, 'queue.max'),
     queuePolicy: queue.policy === undefined ? 'skip' : checkOneOf(queue.policy, ['skip', 'wait'] as const, 'queue.policy'),
     gram: o.gram === undefined ? 'auto' : checkOneOf(o.gram, ['auto', 'device', 'host'] as const, 'gram'),
+    forward: o.forward === undefined ? 'auto' : checkOneOf(o.forward, ['auto', 'native', 'tfjs'] as const, 'forward'),
     probeChunk: o.probeChunk === undefined ? N : checkPositiveInteger(o.probeChunk, 'probeChunk'),
     atStart: optionalBoolean(o.atStart, 'atStart', true),
     spectrumEvery: resolveSpectrum(o.spectrum),

@@ -1,15 +1,17 @@
 /**
  * RankTracker: the ε-rank (and friends) of hidden layers while a tfjs model
- * trains. The forward pass on the probe runs on the main thread (tfjs needs
- * it); everything after the download runs on effrank's native queue while
- * training continues. Records are delivered in step order.
+ * trains. Layers at the end of a dense chain are computed from a snapshot of
+ * the weights by a native forward pass (src/tfjs/dense-chain.ts); others by
+ * a tfjs forward pass on the main thread (tfjs needs it). Everything after
+ * that runs on effrank's native queue while training continues. Records are
+ * delivered in step order.
  */
 import { fromNativeError, invalidArgument } from '../core/errors.js';
 import { type Staircase, type StaircaseOptions, detectStaircase } from '../analysis/staircase.js';
 import { FeatureExtractor, type LayerFeatures, hostFeatures, wantsDeviceGram } from './extract.js';
 import { RunBoard } from '../tensorboard/run-board.js';
 import { JsonlLog } from './jsonl.js';
-import { measureLayer } from './measure.js';
+import { measureLayer, measurementThreads } from './measure.js';
 import { type RankRecord, type RankTrackerOptions, type ResolvedOptions, resolveOptions } from './options.js';
 
 interface Logs {
@@ -69,7 +71,7 @@ export class RankTracker {
   constructor(options: RankTrackerOptions) {
     this.#o = resolveOptions(options);
     this.#extractor = new FeatureExtractor(this.#o);
-    this.#device = this.#o.layers.map(() => wantsDeviceGram(this.#o));
+    this.#device = this.#o.layers.map(() => this.#o.forward !== 'native' && wantsDeviceGram(this.#o));
     this.#log = this.#o.log ? new JsonlLog(this.#o.log, this.#o.appendLog) : null;
     this.#board = this.#o.tensorboard ? new RunBoard(this.#o.tensorboard) : null;
   }
@@ -256,7 +258,7 @@ export class RankTracker {
     const t0 = performance.now();
     let layers;
     try {
-      layers = await this.#extractor.extract(this.#device);
+      layers = await this.#extractor.extract(this.#device, measurementThreads());
     } catch (e) {
       release();
       this.#report('extract', fromNativeError(e));

@@ -1,0 +1,45 @@
+/**
+ * The forward pass of a chain of dense layers, natively in float32 (see
+ * native/forward.hpp): what the RankTracker runs instead of a tfjs forward
+ * pass, so the probe's activations are computed off the training thread.
+ */
+import { type NativeDenseStep, binding, callAsync } from '../native.js';
+
+/** The activations native/forward.hpp implements, numbered as it numbers them (tfjs-layers' names). */
+export const DENSE_ACTIVATIONS = [
+  'linear', 'relu', 'relu6', 'tanh', 'sigmoid', 'hardSigmoid', 'elu', 'selu', 'softplus', 'softsign', 'swish', 'mish',
+  'gelu', 'gelu_new', 'leakyReLU', 'softmax',
+] as const;
+export type DenseActivation = (typeof DENSE_ACTIVATIONS)[number];
+
+export interface DenseStep {
+  /** Row-major inputs×units, tfjs's layout; null for an activation alone. */
+  kernel: Float32Array | null;
+  bias: Float32Array | null;
+  inputs: number;
+  units: number;
+  activation: DenseActivation;
+  /** ELU's and LeakyReLU's slope parameter (ignored by the others). */
+  alpha?: number;
+  /** Return this step's output. */
+  output?: boolean;
+}
+
+/**
+ * Runs `rows` rows of x (row-major rows×steps[0].inputs) through the steps
+ * on effrank's queue, BLAS threads capped at maxThreads. Resolves with one
+ * rows×units Float32Array per step marked `output`, in order. The inputs are
+ * copied before this returns, so the caller may reuse them at once.
+ */
+export function denseForwardAsync(x: Float32Array, rows: number, steps: readonly DenseStep[], maxThreads: number): Promise<Float32Array[]> {
+  const native: NativeDenseStep[] = steps.map((s) => ({
+    kernel: s.kernel,
+    bias: s.bias,
+    inputs: s.inputs,
+    units: s.units,
+    activation: DENSE_ACTIVATIONS.indexOf(s.activation),
+    alpha: s.alpha ?? 1,
+    output: s.output === true,
+  }));
+  return callAsync(() => binding.denseForwardAsync(x, rows, native, maxThreads));
+}

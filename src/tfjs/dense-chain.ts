@@ -1,0 +1,171 @@
+/**
+ * Tracked layers that sit at the end of a plain chain of dense layers from
+ * the model's input (Dense, activation layers, and layers that are the
+ * identity at inference: Dropout, noise, Flatten) get their activations
+ * from native/forward.hpp instead of a tfjs forward pass. The pass runs on
+ * effrank's queue, beside training, in float32 as tfjs computes it; on the
+ * training thread only the weights are read (n_in·n_out numbers per layer,
+ * against N·n activations and a forward pass).
+ */
+import { type DenseActivation, DENSE_ACTIVATIONS, type DenseStep, denseForwardAsync } from '../linalg/dense-forward.js';
+import type { LayerLike, LayersModelLike, TensorLike } from './types.js';
+
+/** Layers that compute nothing at inference time. */
+const IDENTITY_LAYERS = new Set(['Dropout', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'SpatialDropout1D', 'Flatten', 'InputLayer']);
+
+/** What one layer of the chain does, with the weights it reads at each pass. */
+interface Link {
+  layer: LayerLike;
+  /** null for identity layers. */
+  step: Omit<DenseStep, 'kernel' | 'bias' | 'output'> | null;
+  /** Dense: its kernel and (optional) bias variables, read at each pass. */
+  weights?: { kernel: TensorLike; bias: TensorLike | null };
+}
+
+interface LayerInternals extends LayerLike {
+  getConfig?(): Record<string, unknown>;
+  getWeights?(): TensorLike[];
+  inboundNodes?: { inboundLayers: LayerInternals[]; inputTensors: unknown[] }[];
+  input?: { shape: (number | null)[] } | unknown[];
+  dataFormat?: string;
+}
+
+function activationOf(name: unknown): DenseActivation | null {
+  return typeof name === 'string' && (DENSE_ACTIVATIONS as readonly string[]).includes(name) && name !== 'leakyReLU'
+    ? (name as DenseActivation)
+    : null;
+}
+
+function inputShape(layer: LayerInternals): (number | null)[] | null {
+  const input = layer.input;
+  if (!input || Array.isArray(input)) return null;
+  return (input as { shape: (number | null)[] }).shape;
+}
+
+/** The chain link for one layer, or why there is none. */
+function linkOf(layer: LayerInternals): Link | string {
+  const cls = layer.getClassName();
+  const config = layer.getConfig?.() ?? {};
+  const name = `layer '${layer.name}' (${cls})`;
+  if (IDENTITY_LAYERS.has(cls)) {
+    if (cls === 'Flatten' && (layer.dataFormat === 'channelsFirst' || config.dataFormat === 'channelsFirst')) return `${name} reorders channels first`;
+    return { layer, step: null };
+  }
+  const shape = inputShape(layer);
+  const width = shape?.at(-1);
+  if (!shape || shape.length !== 2 || typeof width !== 'number') return `${name} does not take a rank-2 input of fixed width`;
+  const simple = (activation: DenseActivation | null, alpha = 1): Link | string =>
+    activation ? { layer, step: { inputs: width, units: width, activation, alpha } } : `${name} has an activation effrank does not compute`;
+  switch (cls) {
+    case 'Dense': {
+      const activation = activationOf(config.activation ?? 'linear');
+      if (!activation) return `${name} has activation '${String(config.activation)}', which effrank does not compute`;
+      const weights = layer.getWeights?.() ?? [];
+      const units = Number(config.units);
+      const [kernel, bias] = weights;
+      const useBias = config.useBias !== false;
+      const shapeOk = kernel && kernel.shape.length === 2 && kernel.shape[0] === width && kernel.shape[1] === units &&
+        weights.length === (useBias ? 2 : 1) && (!useBias || (bias!.shape.length === 1 && bias!.shape[0] === units));
+      if (!shapeOk || weights.some((w) => w.dtype !== 'float32')) return `${name} has weights of an unexpected shape or dtype`;
+      return { layer, step: { inputs: width, units, activation }, weights: { kernel: kernel!, bias: useBias ? bias! : null } };
+    }
+    case 'Activation':
+      return simple(activationOf(config.activation));
+    case 'ReLU':
+      return config.maxValue == null ? simple('relu') : config.maxValue === 6 ? simple('relu6') : `${name} has a maxValue other than 6`;
+    case 'LeakyReLU':
+      return simple('leakyReLU', typeof config.alpha === 'number' ? config.alpha : 0.3);
+    case 'ELU':
+      return simple('elu', typeof config.alpha === 'number' ? config.alpha : 1);
+    case 'Softmax':
+      return config.axis === undefined || config.axis === -1 || config.axis === 1 ? simple('softmax') : `${name} is not over the last axis`;
+    default:
+      return `${name} is not a dense-chain layer`;
+  }
+}
+
+/** The links from the model's input to `layer`, in order, or why it is not such a chain. */
+function chainTo(model: LayersModelLike, layer: LayerInternals): Link[] | string {
+  if (model.inputs.length !== 1) return 'the model has several inputs';
+  const source = (model.inputs[0] as { sourceLayer?: unknown }).sourceLayer;
+  const links: Link[] = [];
+  let at: LayerInternals = layer;
+  for (let guard = 0; guard < 10000; guard++) {
+    const link = linkOf(at);
+    if (typeof link === 'string') return link;
+    links.unshift(link);
+    if (at.getClassName() === 'InputLayer') return at === source ? links : `layer '${at.name}' is not the model's input`;
+    const nodes = at.inboundNodes ?? [];
+    if (nodes.length !== 1) return `layer '${at.name}' is used ${nodes.length} times`;
+    const [node] = nodes;
+    if (node!.inboundLayers.length !== 1 || node!.inputTensors.length !== 1) return `layer '${at.name}' has several inputs`;
+    at = node!.inboundLayers[0]!;
+  }
+  return 'the chain is too long';
+}
+
+/**
+ * The native forward pass for some of a model's tracked layers: those whose
+ * chain from the input qualifies. Layers on one chain share one pass.
+ */
+export class DenseChain {
+  /** The longest chain; shorter ones are prefixes of it (else a layer is not covered). */
+  readonly #links: Link[] = [];
+  /** Per tracked layer: the index into #links of its last link, or -1 (not covered). */
+  readonly #ends: number[];
+  /** Per tracked layer: why it is not covered, when it is not. */
+  readonly reasons: (string | null)[];
+  #probe: Float32Array | null = null;
+
+  constructor(model: LayersModelLike, layers: readonly LayerLike[]) {
+    const chains = layers.map((l) => chainTo(model, l as LayerInternals));
+    const longest = chains.reduce<Link[]>((a, c) => (typeof c !== 'string' && c.length > a.length ? c : a), []);
+    this.#links = longest;
+    this.reasons = chains.map((c) => {
+      if (typeof c === 'string') return c;
+      return c.every((link, i) => longest[i]?.layer === link.layer) ? null : 'it is on another branch than the other tracked layers';
+    });
+    this.#ends = chains.map((c, i) => (this.reasons[i] === null ? (c as Link[]).length - 1 : -1));
+  }
+
+  covers(i: number): boolean {
+    return this.#ends[i]! >= 0;
+  }
+
+  /**
+   * Reads the probe (once) and the current weights, then queues the pass for
+   * tracked layers `which` (all covered). Resolves once the inputs are
+   * copied, with the promise of each layer's N×n activations.
+   */
+  async start(probe: TensorLike, which: readonly number[], maxThreads: number): Promise<Promise<Float32Array>[]> {
+    const N = probe.shape[0]!;
+    this.#probe ??= Float32Array.from(await probe.data());
+    const last = Math.max(...which.map((i) => this.#ends[i]!));
+    const wanted = new Set(which.map((i) => this.#ends[i]!));
+    const steps: DenseStep[] = [];
+    const stepOfLink = new Map<number, number>();
+    for (let k = 0; k <= last; k++) {
+      const link = this.#links[k]!;
+      if (link.step) {
+        const kernel = link.weights ? toFloat32(await link.weights.kernel.data()) : null;
+        const bias = link.weights?.bias ? toFloat32(await link.weights.bias.data()) : null;
+        steps.push({ ...link.step, kernel, bias });
+      }
+      if (!wanted.has(k)) continue;
+      if (steps.length === 0) {
+        // The probe itself (only identity layers so far): pass it through as 'linear'.
+        const width = this.#probe.length / N;
+        steps.push({ inputs: width, units: width, activation: 'linear', kernel: null, bias: null });
+      }
+      steps[steps.length - 1]!.output = true;
+      stepOfLink.set(k, steps.filter((s) => s.output).length - 1);
+    }
+    const pass = denseForwardAsync(this.#probe, N, steps, maxThreads);
+    return which.map((i) => pass.then((outputs) => outputs[stepOfLink.get(this.#ends[i]!)!]!));
+  }
+}
+
+/** tfjs hands float32 values as a Float32Array on every backend; anything else is converted. */
+function toFloat32(values: ArrayLike<number>): Float32Array {
+  return values instanceof Float32Array ? values : Float32Array.from(values);
+}
