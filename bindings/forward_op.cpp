@@ -22,6 +22,7 @@ DenseForwardOp::DenseForwardOp(const Napi::CallbackInfo& info)
   const std::uint32_t count = list.Length();
   kernels.reserve(count);
   biases.reserve(count);
+  scales.reserve(count);
   steps.resize(count);
   for (std::uint32_t i = 0; i < count; ++i) {
     const Napi::Value v = list.Get(i);
@@ -37,11 +38,14 @@ DenseForwardOp::DenseForwardOp(const Napi::CallbackInfo& info)
     }
     s.activation = static_cast<Activation>(static_cast<int>(act));
     s.alpha = static_cast<float>(toDouble(o.Get("alpha"), "alpha"));
+    s.normalize = toBool(o.Get("normalize"));
+    s.epsilon = static_cast<float>(toDouble(o.Get("epsilon"), "epsilon"));
     kernels.push_back(float32Input(o.Get("kernel"), at + "kernel", true));
     biases.push_back(float32Input(o.Get("bias"), at + "bias", true));
+    scales.push_back(float32Input(o.Get("scale"), at + "scale", true));
     if (!kernels.back().empty()) checkLength(kernels.back(), {s.inputs, s.units}, (at + "kernel").c_str());
-    else if (!biases.back().empty()) throw Error(Code::InvalidArgument, at + "has a bias but no kernel");
     if (!biases.back().empty()) checkLength(biases.back(), {s.units}, (at + "bias").c_str());
+    if (!scales.back().empty()) checkLength(scales.back(), {s.units}, (at + "scale").c_str());
     if (toBool(o.Get("output"))) {
       outs.emplace_back(DType::Float32, checkedProduct({static_cast<std::size_t>(rows), static_cast<std::size_t>(s.units)}));
       outStep.push_back(i);
@@ -60,6 +64,7 @@ void DenseForwardOp::own() {
   x.own();
   for (Input& k : kernels) k.own();
   for (Input& b : biases) b.own();
+  for (Input& c : scales) c.own();
 }
 
 void DenseForwardOp::run() {
@@ -67,6 +72,7 @@ void DenseForwardOp::run() {
   for (std::size_t i = 0; i < steps.size(); ++i) {
     steps[i].kernel = kernels[i].empty() ? nullptr : kernels[i].as<float>();
     steps[i].bias = biases[i].empty() ? nullptr : biases[i].as<float>();
+    steps[i].scale = scales[i].empty() ? nullptr : scales[i].as<float>();
     steps[i].out = nullptr;
   }
   for (std::size_t k = 0; k < outs.size(); ++k) steps[outStep[k]].out = outs[k].as<float>();

@@ -60,6 +60,34 @@ void activate(Activation a, float alpha, float* y, Index rows, Index units) {
   for (std::size_t k = 0; k < count; ++k) y[k] = apply(a, y[k], alpha);
 }
 
+// Each row to mean 0 and variance 1 (population variance plus epsilon), in float64 sums.
+void standardizeRows(float* y, Index rows, Index units, float epsilon) {
+  for (Index r = 0; r < rows; ++r) {
+    float* row = y + r * units;
+    double mean = 0;
+    for (Index j = 0; j < units; ++j) mean += row[j];
+    mean /= static_cast<double>(units);
+    double var = 0;
+    for (Index j = 0; j < units; ++j) var += (row[j] - mean) * (row[j] - mean);
+    var /= static_cast<double>(units);
+    const double inv = 1.0 / std::sqrt(var + static_cast<double>(epsilon));
+    for (Index j = 0; j < units; ++j) row[j] = static_cast<float>((row[j] - mean) * inv);
+  }
+}
+
+// y = y·scale + shift per unit; either may be null.
+void affine(float* y, Index rows, Index units, const float* scale, const float* shift) {
+  for (Index r = 0; r < rows; ++r) {
+    float* row = y + r * units;
+    if (scale) {
+      for (Index j = 0; j < units; ++j) row[j] *= scale[j];
+    }
+    if (shift) {
+      for (Index j = 0; j < units; ++j) row[j] += shift[j];
+    }
+  }
+}
+
 void checkSteps(Index rows, const std::vector<DenseStep>& steps) {
   if (rows < 1 || rows > kLapackIndexLimit) throw Error(Code::InvalidShape, "denseForward: rows must be in [1, 2^31)");
   if (steps.empty()) throw Error(Code::InvalidArgument, "denseForward: no steps");
@@ -69,7 +97,9 @@ void checkSteps(Index rows, const std::vector<DenseStep>& steps) {
     if (s.inputs < 1 || s.units < 1 || s.inputs > kLapackIndexLimit || s.units > kLapackIndexLimit) {
       throw Error(Code::InvalidShape, at + " has " + std::to_string(s.inputs) + " inputs and " + std::to_string(s.units) + " units");
     }
-    if (!s.kernel && s.inputs != s.units) throw Error(Code::InvalidShape, at + ": an activation keeps its width");
+    if (!s.kernel && s.inputs != s.units) throw Error(Code::InvalidShape, at + ": a step without a kernel keeps its width");
+    if (s.kernel && (s.scale || s.normalize)) throw Error(Code::InvalidArgument, at + ": scale and normalize are for steps without a kernel");
+    if (!(s.epsilon >= 0) || !std::isfinite(s.epsilon)) throw Error(Code::InvalidArgument, at + ": epsilon must be finite and non-negative");
     if (i > 0 && s.inputs != steps[i - 1].units) {
       throw Error(Code::InvalidShape, at + " takes " + std::to_string(s.inputs) + " inputs, the step before gives " +
                                           std::to_string(steps[i - 1].units));
@@ -111,6 +141,8 @@ void denseForward(const float* x, Index rows, std::vector<DenseStep>& steps, int
                    static_cast<blasint>(units), s.bias ? 1.0f : 0.0f, dest, static_cast<blasint>(units));
     } else {
       std::copy(cur, cur + static_cast<std::size_t>(rows) * static_cast<std::size_t>(units), dest);
+      if (s.normalize) standardizeRows(dest, rows, units, s.epsilon);
+      if (s.scale || s.bias) affine(dest, rows, units, s.scale, s.bias);
     }
     activate(s.activation, s.alpha, dest, rows, units);
     cur = dest;

@@ -31,11 +31,17 @@ enum class Activation {
 };
 
 // One step of the chain: y = act(x·kernel + bias) with a row-major
-// inputs×units kernel (tfjs's layout), or act(x) alone when kernel is null.
-// bias may be null.
+// inputs×units kernel (tfjs's layout). Without a kernel the step keeps its
+// width: y = act(norm(x)·scale + bias), where norm standardizes each row
+// (mean 0, variance 1 with `epsilon` added: layer normalization) when
+// `normalize`, and scale and bias are per-unit vectors (batch
+// normalization at inference is such an affine map). Vectors may be null.
 struct DenseStep {
   const float* kernel = nullptr;
   const float* bias = nullptr;
+  const float* scale = nullptr;
+  bool normalize = false;
+  float epsilon = 0;
   Index inputs = 0;
   Index units = 0;
   Activation activation = Activation::Linear;

@@ -79,6 +79,14 @@ function reference(x: ArrayLike<number>, rows: number, steps: readonly DenseStep
         y[r * s.units + j] = v;
       }
       const row = y.subarray(r * s.units, (r + 1) * s.units);
+      if (!s.kernel) {
+        if (s.normalize) {
+          const mean = row.reduce((a, b) => a + b, 0) / row.length;
+          const variance = row.reduce((a, b) => a + (b - mean) ** 2, 0) / row.length;
+          for (let j = 0; j < row.length; j++) row[j] = (row[j]! - mean) / Math.sqrt(variance + (s.epsilon ?? 0));
+        }
+        for (let j = 0; j < row.length; j++) row[j] = row[j]! * (s.scale ? s.scale[j]! : 1) + (s.bias ? s.bias[j]! : 0);
+      }
       if (s.activation === 'softmax') {
         const top = Math.max(...row);
         let sum = 0;
@@ -137,6 +145,23 @@ describe('denseForwardAsync', () => {
     for (let r = 0; r < rows; r++) expect(outs[1]!.subarray(r * 4, r * 4 + 4).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
   });
 
+  it('steps without a kernel: per-unit scale and shift (batch normalization) and row standardization (layer normalization)', async () => {
+    const rng = new Rng(5);
+    const rows = 13;
+    const x = randomF32(rows * 6, rng, 3);
+    const steps: DenseStep[] = [
+      { kernel: null, bias: randomF32(6, rng), scale: randomF32(6, rng), inputs: 6, units: 6, activation: 'linear', output: true },
+      { kernel: null, bias: null, normalize: true, epsilon: 1e-3, inputs: 6, units: 6, activation: 'linear', output: true },
+      { kernel: null, bias: randomF32(6, rng), scale: randomF32(6, rng), normalize: true, epsilon: 0.5, inputs: 6, units: 6, activation: 'tanh', output: true },
+    ];
+    const outs = await denseForwardAsync(x, rows, steps, 1);
+    const ref = reference(x, rows, steps);
+    outs.forEach((y, k) => expect(relErr(y, ref[k]!)).toBeLessThan(5e-6));
+    await expectRejectCode(() => denseForwardAsync(x, rows, [{ ...steps[0]!, kernel: new Float32Array(36), scale: new Float32Array(6) }], 1), 'ERR_INVALID_ARGUMENT');
+    await expectRejectCode(() => denseForwardAsync(x, rows, [{ ...steps[0]!, scale: new Float32Array(5) }], 1), 'ERR_INVALID_SHAPE');
+    await expectRejectCode(() => denseForwardAsync(x, rows, [{ ...steps[1]!, epsilon: -1 }], 1), 'ERR_INVALID_ARGUMENT');
+  });
+
   it('copies its inputs before returning: overwriting them at once changes nothing', async () => {
     const rng = new Rng(11);
     const rows = 64;
@@ -181,6 +206,8 @@ describe('denseForwardAsync', () => {
       units: fc.integer({ min: 1, max: 9 }),
       dense: fc.boolean(),
       bias: fc.boolean(),
+      scale: fc.boolean(),
+      normalize: fc.boolean(),
       activation: fc.constantFrom(...DENSE_ACTIVATIONS),
       alpha: fc.double({ min: 0.01, max: 2, noNaN: true }),
     });
@@ -193,7 +220,10 @@ describe('denseForwardAsync', () => {
           const units = dense ? s.units : width;
           const step: DenseStep = {
             kernel: dense ? randomF32(width * units, rng, 1 / Math.sqrt(width)) : null,
-            bias: dense && s.bias ? randomF32(units, rng, 0.3) : null,
+            bias: s.bias ? randomF32(units, rng, 0.3) : null,
+            scale: !dense && s.scale ? randomF32(units, rng) : null,
+            normalize: !dense && s.normalize,
+            epsilon: 0.01,
             inputs: width, units, activation: s.activation, alpha: s.alpha, output: i === specs.length - 1 || s.bias,
           };
           width = units;

@@ -54,7 +54,17 @@ function everyKindModel(): tf.Sequential {
   m.add(tf.layers.dense({ units: 4, activation: 'relu6', name: 'relu6b', kernelInitializer: init(12) }));
   m.add(tf.layers.dense({ units: 4, activation: 'elu', name: 'eluAct', kernelInitializer: init(13) }));
   m.add(tf.layers.softmax({ name: 'softmax' }));
+  m.add(tf.layers.dense({ units: 6, name: 'wide', kernelInitializer: init(15) }));
+  m.add(tf.layers.batchNormalization({ name: 'bn', epsilon: 0.01 }));
+  m.add(tf.layers.batchNormalization({ name: 'bnShift', scale: false }));
+  m.add(tf.layers.layerNormalization({ name: 'ln' }));
+  m.add(tf.layers.layerNormalization({ name: 'lnPlain', center: false, scale: false, epsilon: 0.1 }));
   m.add(tf.layers.dense({ units: 1, name: 'out', kernelInitializer: init(14) }));
+  // Moving statistics and affine weights away from their initial 0/1, as after training.
+  const vec = (seed: number, lo: number, hi: number) => tf.randomUniform([6], lo, hi, 'float32', seed);
+  m.getLayer('bn').setWeights([vec(61, 0.5, 2), vec(62, -1, 1), vec(63, -0.5, 0.5), vec(64, 0.1, 3)]);
+  m.getLayer('bnShift').setWeights([vec(65, -1, 1), vec(66, -0.3, 0.3), vec(67, 0.5, 2)]);
+  m.getLayer('ln').setWeights([vec(68, 0.5, 2), vec(69, -1, 1)]);
   return m;
 }
 

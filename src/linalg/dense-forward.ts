@@ -12,10 +12,21 @@ export const DENSE_ACTIVATIONS = [
 ] as const;
 export type DenseActivation = (typeof DENSE_ACTIVATIONS)[number];
 
+/**
+ * act(x·kernel + bias); without a kernel the width is kept and the step is
+ * act(norm(x)·scale + bias), norm standardizing each row when `normalize`
+ * (layer normalization), scale and bias per-unit vectors (batch
+ * normalization at inference).
+ */
 export interface DenseStep {
-  /** Row-major inputs×units, tfjs's layout; null for an activation alone. */
+  /** Row-major inputs×units, tfjs's layout; null for a step that keeps its width. */
   kernel: Float32Array | null;
   bias: Float32Array | null;
+  /** Per-unit factor, for steps without a kernel. */
+  scale?: Float32Array | null;
+  /** Standardize each row first (mean 0, variance 1 after adding epsilon), for steps without a kernel. */
+  normalize?: boolean;
+  epsilon?: number;
   inputs: number;
   units: number;
   activation: DenseActivation;
@@ -35,6 +46,9 @@ export function denseForwardAsync(x: Float32Array, rows: number, steps: readonly
   const native: NativeDenseStep[] = steps.map((s) => ({
     kernel: s.kernel,
     bias: s.bias,
+    scale: s.scale ?? null,
+    normalize: s.normalize === true,
+    epsilon: s.epsilon ?? 0,
     inputs: s.inputs,
     units: s.units,
     activation: DENSE_ACTIVATIONS.indexOf(s.activation),

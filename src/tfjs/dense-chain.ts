@@ -1,7 +1,7 @@
 /**
  * Tracked layers that sit at the end of a plain chain of dense layers from
- * the model's input (Dense, activation layers, and layers that are the
- * identity at inference: Dropout, noise, Flatten) get their activations
+ * the model's input (Dense, activation layers, batch and layer normalization,
+ * and layers that are the identity at inference: Dropout, noise, Flatten) get their activations
  * from native/forward.hpp instead of a tfjs forward pass. The pass runs on
  * effrank's queue, beside training, in float32 as tfjs computes it; on the
  * training thread only the weights are read (n_in·n_out numbers per layer,
@@ -13,13 +13,37 @@ import type { LayerLike, LayersModelLike, TensorLike } from './types.js';
 /** Layers that compute nothing at inference time. */
 const IDENTITY_LAYERS = new Set(['Dropout', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'SpatialDropout1D', 'Flatten', 'InputLayer']);
 
+type StepWeights = Pick<DenseStep, 'kernel' | 'bias' | 'scale'>;
+
 /** What one layer of the chain does, with the weights it reads at each pass. */
 interface Link {
   layer: LayerLike;
   /** null for identity layers. */
-  step: Omit<DenseStep, 'kernel' | 'bias' | 'output'> | null;
-  /** Dense: its kernel and (optional) bias variables, read at each pass. */
-  weights?: { kernel: TensorLike; bias: TensorLike | null };
+  step: Omit<DenseStep, 'kernel' | 'bias' | 'scale' | 'output'> | null;
+  /** Reads the layer's current weights (at each pass, on the training thread). */
+  read?: () => Promise<StepWeights>;
+}
+
+const values = async (t: TensorLike | null | undefined) => (t ? toFloat32(await t.data()) : null);
+
+/**
+ * Batch normalization at inference, folded into y = x·a + b per unit:
+ * a = γ/√(σ² + ε), b = β − μ·a (in float64, stored as float32).
+ */
+async function foldedBatchNorm(weights: TensorLike[], hasGamma: boolean, hasBeta: boolean, epsilon: number): Promise<StepWeights> {
+  const list = [...weights];
+  const gamma = hasGamma ? await values(list.shift()) : null;
+  const beta = hasBeta ? await values(list.shift()) : null;
+  const mean = (await values(list.shift()))!;
+  const variance = (await values(list.shift()))!;
+  const scale = new Float32Array(mean.length);
+  const bias = new Float32Array(mean.length);
+  for (let j = 0; j < mean.length; j++) {
+    const a = (gamma ? gamma[j]! : 1) / Math.sqrt(variance[j]! + epsilon);
+    scale[j] = a;
+    bias[j] = (beta ? beta[j]! : 0) - mean[j]! * a;
+  }
+  return { kernel: null, scale, bias };
 }
 
 interface LayerInternals extends LayerLike {
@@ -67,7 +91,31 @@ function linkOf(layer: LayerInternals): Link | string {
       const shapeOk = kernel && kernel.shape.length === 2 && kernel.shape[0] === width && kernel.shape[1] === units &&
         weights.length === (useBias ? 2 : 1) && (!useBias || (bias!.shape.length === 1 && bias!.shape[0] === units));
       if (!shapeOk || weights.some((w) => w.dtype !== 'float32')) return `${name} has weights of an unexpected shape or dtype`;
-      return { layer, step: { inputs: width, units, activation }, weights: { kernel: kernel!, bias: useBias ? bias! : null } };
+      return {
+        layer,
+        step: { inputs: width, units, activation },
+        read: async () => ({ kernel: await values(kernel), bias: useBias ? await values(bias) : null }),
+      };
+    }
+    case 'BatchNormalization':
+    case 'LayerNormalization': {
+      const axis = Array.isArray(config.axis) && config.axis.length === 1 ? config.axis[0] : config.axis;
+      if (axis !== -1 && axis !== 1) return `${name} does not normalize the last axis`;
+      const epsilon = Number(config.epsilon ?? 1e-3);
+      const hasGamma = config.scale !== false;
+      const hasBeta = config.center !== false;
+      const weights = layer.getWeights?.() ?? [];
+      const expected = Number(hasGamma) + Number(hasBeta) + (cls === 'BatchNormalization' ? 2 : 0);
+      if (weights.length !== expected || weights.some((w) => w.shape.length !== 1 || w.shape[0] !== width || w.dtype !== 'float32') || !(epsilon >= 0)) {
+        return `${name} has weights of an unexpected shape or dtype`;
+      }
+      const step = { inputs: width, units: width, activation: 'linear' as const };
+      if (cls === 'BatchNormalization') return { layer, step, read: () => foldedBatchNorm(weights, hasGamma, hasBeta, epsilon) };
+      return {
+        layer,
+        step: { ...step, normalize: true, epsilon },
+        read: async () => ({ kernel: null, scale: hasGamma ? await values(weights[0]) : null, bias: hasBeta ? await values(weights[hasGamma ? 1 : 0]) : null }),
+      };
     }
     case 'Activation':
       return simple(activationOf(config.activation));
@@ -146,11 +194,7 @@ export class DenseChain {
     const stepOfLink = new Map<number, number>();
     for (let k = 0; k <= last; k++) {
       const link = this.#links[k]!;
-      if (link.step) {
-        const kernel = link.weights ? toFloat32(await link.weights.kernel.data()) : null;
-        const bias = link.weights?.bias ? toFloat32(await link.weights.bias.data()) : null;
-        steps.push({ ...link.step, kernel, bias });
-      }
+      if (link.step) steps.push({ ...link.step, kernel: null, bias: null, ...(await link.read?.()) });
       if (!wanted.has(k)) continue;
       if (steps.length === 0) {
         // The probe itself (only identity layers so far): pass it through as 'linear'.
