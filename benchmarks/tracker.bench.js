@@ -229,7 +229,8 @@ async function timedFit(tf, RankTracker, t, probe, epochs, every) {
     await model.fit(t.x, t.y, { epochs, batchSize, shuffle: false, verbose: 0, callbacks: tracker ? [tracker.callback()] : [] });
     const ms = performance.now() - t0;
     await tracker?.close();
-    return { ms, records: tracker?.records.length ?? 0, skipped: tracker?.skipped ?? 0, errors: tracker?.errors.length ?? 0, method: tracker?.records.at(-1)?.method };
+    const last = tracker?.records.at(-1);
+    return { ms, records: tracker?.records.length ?? 0, skipped: tracker?.skipped ?? 0, errors: tracker?.errors.length ?? 0, method: last && `${last.method}, forward ${last.forward}, ${last.route} ${last.dtype} ${last.side}` };
   } finally {
     model.dispose();
     optimizer.dispose();
