@@ -122,3 +122,26 @@ describe('the closing record carries the last loss seen', () => {
     p.dispose();
   }, 60_000);
 });
+
+describe('measurements get event-loop turns while fit runs', () => {
+  it('BaseCallbacks only, heavy batches, queue max 1: every epoch is measured, none skipped', async () => {
+    // fit never yields when all callbacks are BaseCallbacks; each measurement
+    // here is two native jobs (forward pass, spectrum), each needing a turn.
+    const p = mlpProblem(16);
+    const tracker = new RankTracker({ tf, model: p.model, probe: p.x, queue: { max: 1 } });
+    expect(tracker.layers).toEqual(['h2']);
+    // Training that keeps the thread busy, as a large model's batches do (no yield here).
+    const heavy = new tf.CustomCallback({
+      onBatchEnd: async () => {
+        const until = performance.now() + 40;
+        while (performance.now() < until);
+      },
+    }, 'never');
+    await p.model.fit(p.x, p.y, { epochs: 5, batchSize: N / 4, verbose: 0, callbacks: [tracker.callback(), heavy] });
+    await tracker.close();
+    expect(tracker.skipped).toBe(0);
+    expect(tracker.records.map((r) => r.step)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(tracker.records.every((r) => r.forward === 'native' && r.skipped === 0)).toBe(true);
+    p.dispose();
+  }, 60_000);
+});

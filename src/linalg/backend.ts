@@ -45,6 +45,11 @@ export function getLimits(): Limits {
   return { maxElements: binding.getMaxElements() };
 }
 
+/** Jobs queued or running on effrank's job thread, across the process. */
+export function queuedJobs(): number {
+  return binding.backendInfo().queuedJobs;
+}
+
 export function backendInfo(): BackendInfo {
   const raw = binding.backendInfo();
   return {

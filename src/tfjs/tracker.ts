@@ -11,6 +11,7 @@ import { type Staircase, type StaircaseOptions, detectStaircase } from '../analy
 import { FeatureExtractor, type LayerFeatures, hostFeatures, wantsDeviceGram } from './extract.js';
 import { RunBoard } from '../tensorboard/run-board.js';
 import { JsonlLog } from './jsonl.js';
+import { queuedJobs } from '../linalg/backend.js';
 import { measureLayer, measurementThreads } from './measure.js';
 import { type RankRecord, type RankTrackerOptions, type ResolvedOptions, resolveOptions } from './options.js';
 
@@ -40,6 +41,13 @@ interface Moment {
 
 type FeatureSource = Record<string, { data(): Promise<ArrayLike<number>>; shape: number[] }>;
 
+/** Between event-loop turns taken for in-flight measurements during fit (see #pump). */
+const PUMP_INTERVAL_MS = 20;
+/** Turns #admit takes at most for finished jobs to be handed on. */
+const MAX_ADMIT_TURNS = 16;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 const CALLBACK_METHODS = ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd', 'onYield'] as const;
 
 export class RankTracker {
@@ -66,6 +74,7 @@ export class RankTracker {
   #lastLoss: number | null = null;
   #lastStep = -1;
   #closed = false;
+  #lastPump = 0;
   #reported = new Set<string>();
 
   constructor(options: RankTrackerOptions) {
@@ -118,6 +127,7 @@ export class RankTracker {
         if (this.#steps % every.count === 0) await this.#measure({ step: this.#steps, epoch: this.#tfEpoch, loss: lossOf(logs) });
       },
       onBatchEnd: async (batch, logs) => {
+        await this.#pump();
         if (every.unit !== 'batches') return;
         this.#lastLoss = lossOf(logs) ?? this.#lastLoss;
         this.#steps++;
@@ -232,9 +242,13 @@ export class RankTracker {
    */
   async #admit(force: boolean): Promise<(() => void) | null> {
     if (this.#closed) return null;
-    // fit() yields to the event loop only every ~125 ms; one turn here lets
-    // finished native jobs (delivered as macrotasks) land before we count them.
-    if (this.#inFlight.size > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    // Finished native jobs land as macrotasks, and a measurement may be
+    // several jobs in a row (forward pass, then spectrum rungs), each
+    // needing an event-loop turn to be handed on. While the queue is full
+    // and effrank's job thread is idle, only such turns are missing: take
+    // them, so a measurement is skipped only when the computing is behind.
+    if (this.#inFlight.size > 0) await nextTurn();
+    for (let turns = 0; this.#inFlight.size >= this.#o.queueMax && turns < MAX_ADMIT_TURNS && queuedJobs() === 0; turns++) await nextTurn();
     while (this.#inFlight.size >= this.#o.queueMax) {
       if (this.#o.queuePolicy === 'skip' && !force) {
         this.#skipped++;
@@ -250,6 +264,20 @@ export class RankTracker {
       this.#inFlight.delete(slot);
       done();
     };
+  }
+
+  /**
+   * Gives in-flight measurements an event-loop turn, at most every
+   * PUMP_INTERVAL_MS, from onBatchEnd: model.fit itself never yields when
+   * its callbacks are all BaseCallbacks (this one and earlyStopping, say),
+   * and each native job of a measurement needs a turn to be handed on.
+   */
+  async #pump(): Promise<void> {
+    if (this.#inFlight.size === 0) return;
+    const now = performance.now();
+    if (now - this.#lastPump < PUMP_INTERVAL_MS) return;
+    this.#lastPump = now;
+    await nextTurn();
   }
 
   async #measure(moment: Moment, force = false): Promise<void> {
