@@ -39,6 +39,16 @@ interface Moment {
   loss: number | null;
 }
 
+/**
+ * force: never skipped (the closing record). patient: the caller takes no
+ * event-loop turns of its own (fit's callbacks, a custom loop's observe()),
+ * so admission may take a few for finished jobs to be handed on.
+ */
+interface Admission {
+  force?: boolean;
+  patient?: boolean;
+}
+
 type FeatureSource = Record<string, { data(): Promise<ArrayLike<number>>; shape: number[] }>;
 
 /** Between event-loop turns taken for in-flight measurements during fit (see #pump). */
@@ -117,25 +127,25 @@ export class RankTracker {
       onTrainBegin: async () => {
         const initial = params?.initialEpoch;
         if (typeof initial === 'number' && Number.isSafeInteger(initial) && initial >= 0) this.#tfEpoch = initial;
-        if (this.#o.atStart && this.#lastStep < 0) await this.#measure({ step: 0, epoch: this.#tfEpoch, loss: null });
+        if (this.#o.atStart && this.#lastStep < 0) await this.#measure({ step: 0, epoch: this.#tfEpoch, loss: null }, { patient: true });
       },
       onEpochEnd: async (epoch, logs) => {
         this.#tfEpoch = epoch + 1;
         if (every.unit !== 'epochs') return;
         this.#lastLoss = lossOf(logs) ?? this.#lastLoss;
         this.#steps++;
-        if (this.#steps % every.count === 0) await this.#measure({ step: this.#steps, epoch: this.#tfEpoch, loss: lossOf(logs) });
+        if (this.#steps % every.count === 0) await this.#measure({ step: this.#steps, epoch: this.#tfEpoch, loss: lossOf(logs) }, { patient: true });
       },
       onBatchEnd: async (batch, logs) => {
         await this.#pump();
         if (every.unit !== 'batches') return;
         this.#lastLoss = lossOf(logs) ?? this.#lastLoss;
         this.#steps++;
-        if (this.#steps % every.count === 0) await this.#measure({ step: this.#steps, epoch: this.#tfEpoch, batch, loss: lossOf(logs) });
+        if (this.#steps % every.count === 0) await this.#measure({ step: this.#steps, epoch: this.#tfEpoch, batch, loss: lossOf(logs) }, { patient: true });
       },
       onTrainEnd: async () => {
         // Close the series at the final state if its last step was not measured.
-        if (this.#steps > this.#lastStep) await this.#measure({ step: this.#steps, epoch: this.#tfEpoch, loss: this.#lastLoss }, true);
+        if (this.#steps > this.#lastStep) await this.#measure({ step: this.#steps, epoch: this.#tfEpoch, loss: this.#lastLoss }, { patient: true, force: true });
       },
     };
     const Custom = (this.#o.tf as { CustomCallback?: new (args: object, yieldEvery?: unknown) => object }).CustomCallback;
@@ -161,7 +171,7 @@ export class RankTracker {
 
   /** For custom loops (optimizer.minimize): measure now, from `model` and `probe`. */
   async observe(moment: { step: number; loss?: number | null; epoch?: number }): Promise<void> {
-    await this.#measure({ step: moment.step, epoch: moment.epoch ?? moment.step, loss: moment.loss ?? null });
+    await this.#measure({ step: moment.step, epoch: moment.epoch ?? moment.step, loss: moment.loss ?? null }, { patient: true });
   }
 
   /**
@@ -184,7 +194,7 @@ export class RankTracker {
       if (rest.some((d) => !Number.isSafeInteger(d) || d < 1)) throw invalidArgument(`features['${name}'] has shape [${t.shape.join(', ')}]`);
       return { rows: rows!, n: rest.reduce((a, b) => a * b, 1) };
     });
-    const release = await this.#admit(false);
+    const release = await this.#admit({});
     if (!release) return;
     const t0 = performance.now();
     let layers: LayerFeatures[];
@@ -240,15 +250,16 @@ export class RankTracker {
    * A queue slot for one measurement, or null when it is skipped. The slot
    * is taken before any await, so concurrent callers cannot overfill the queue.
    */
-  async #admit(force: boolean): Promise<(() => void) | null> {
+  async #admit({ force = false, patient = false }: Admission): Promise<(() => void) | null> {
     if (this.#closed) return null;
     // Finished native jobs land as macrotasks, and a measurement may be
     // several jobs in a row (forward pass, then spectrum rungs), each
-    // needing an event-loop turn to be handed on. While the queue is full
-    // and effrank's job thread is idle, only such turns are missing: take
-    // them, so a measurement is skipped only when the computing is behind.
+    // needing an event-loop turn to be handed on. For a patient caller, a
+    // full queue with effrank's job thread idle means only such turns are
+    // missing: take them, so a measurement is skipped only when the
+    // computing is behind.
     if (this.#inFlight.size > 0) await nextTurn();
-    for (let turns = 0; this.#inFlight.size >= this.#o.queueMax && turns < MAX_ADMIT_TURNS && queuedJobs() === 0; turns++) await nextTurn();
+    for (let turns = 0; patient && this.#inFlight.size >= this.#o.queueMax && turns < MAX_ADMIT_TURNS && queuedJobs() === 0; turns++) await nextTurn();
     while (this.#inFlight.size >= this.#o.queueMax) {
       if (this.#o.queuePolicy === 'skip' && !force) {
         this.#skipped++;
@@ -280,8 +291,8 @@ export class RankTracker {
     await nextTurn();
   }
 
-  async #measure(moment: Moment, force = false): Promise<void> {
-    const release = await this.#admit(force);
+  async #measure(moment: Moment, admission: Admission): Promise<void> {
+    const release = await this.#admit(admission);
     if (!release) return;
     const t0 = performance.now();
     let layers;
