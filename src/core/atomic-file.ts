@@ -15,7 +15,8 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
-import { EffrankError } from './errors.js';
+import type { EffrankError } from './errors.js';
+import { ioError } from './io-error.js';
 
 export interface OutputFile {
   path: string;
@@ -41,7 +42,7 @@ export function writeFilesAtomic(files: readonly OutputFile[]): void {
     }
   } catch (e) {
     for (const t of temps) rmSync(t.temp, { force: true });
-    throw ioError(temps[temps.length - 1]?.path ?? files[0]?.path ?? '<none>', e);
+    throw writeError(temps[temps.length - 1]?.path ?? files[0]?.path ?? '<none>', e);
   }
   for (let i = 0; i < temps.length; i++) {
     const { temp, path } = temps[i]!;
@@ -49,7 +50,7 @@ export function writeFilesAtomic(files: readonly OutputFile[]): void {
       renameSync(temp, path);
     } catch (e) {
       for (const t of temps.slice(i)) rmSync(t.temp, { force: true });
-      throw ioError(path, e);
+      throw writeError(path, e);
     }
   }
 }
@@ -74,16 +75,7 @@ function writeDurably(temp: string, data: string | Uint8Array): void {
   closeSync(fd);
 }
 
-/** A failed write as an EffrankError that says what happened and that the old file is intact. */
-export function ioError(path: string, e: unknown): EffrankError {
-  if (e instanceof EffrankError) return e;
-  const code = (e as { code?: unknown })?.code;
-  const why =
-    code === 'ENOSPC' ? 'no space left on the device' :
-    code === 'EDQUOT' ? 'disk quota exceeded' :
-    code === 'EACCES' || code === 'EPERM' ? 'permission denied' :
-    code === 'EROFS' ? 'read-only file system' :
-    code === 'ENOTDIR' || code === 'EEXIST' ? 'a path component exists and is not a directory' :
-    String((e as Error)?.message ?? e);
-  return new EffrankError('ERR_IO', `cannot write ${path}: ${why}${typeof code === 'string' ? ` (${code})` : ''}; any previous ${basename(path)} is unchanged`, { cause: e });
+/** ERR_IO for a failed write of `path`, saying that what was there is intact. */
+function writeError(path: string, e: unknown): EffrankError {
+  return ioError(path, 'write', e, `; any previous ${basename(path)} is unchanged`);
 }

@@ -9,6 +9,7 @@ import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, wri
 import { dirname, resolve } from 'node:path';
 
 import { EffrankError } from '../core/errors.js';
+import { ioError } from '../core/io-error.js';
 
 const open = new Set<string>();
 const finalizer = new FinalizationRegistry<{ fd: number; path: string }>(({ fd, path }) => {
@@ -21,24 +22,6 @@ const finalizer = new FinalizationRegistry<{ fd: number; path: string }>(({ fd, 
 });
 
 /** An ERR_IO naming the path, what was being done and the system's reason. */
-export function ioError(path: string, doing: string, e: unknown): EffrankError {
-  const err = e as NodeJS.ErrnoException;
-  const reason = REASONS[err?.code ?? ''] ?? '';
-  const why = err?.code ? `${err.code}${reason ? ` (${reason})` : ''}` : String(err?.message ?? e);
-  return new EffrankError('ERR_IO', `cannot ${doing} ${path}: ${why}`, { cause: e });
-}
-
-const REASONS: Record<string, string> = {
-  ENOSPC: 'no space left on the device',
-  EDQUOT: 'disk quota exceeded',
-  EEXIST: 'a file is in the way of a folder on that path',
-  ENOTDIR: 'a part of the path is a file, not a folder',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EROFS: 'read-only file system',
-  EISDIR: 'the path is a folder',
-  EIO: 'input/output error',
-};
 
 export class JsonlLog {
   readonly path: string;

@@ -56,7 +56,7 @@ describe('atomic writes (issue 11, class 8)', () => {
     const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { filled: number; error?: { code: string; message: string }; unchanged: boolean; files: string[] };
     expect(out.filled).toBeGreaterThan(0);
     expect(out.error?.code).toBe('ERR_IO');
-    expect(out.error?.message).toMatch(/report\.html: no space left on the device \(ENOSPC\); any previous report\.html is unchanged/);
+    expect(out.error?.message).toMatch(/report\.html: ENOSPC \(no space left on the device\); any previous report\.html is unchanged/);
     expect(out.unchanged).toBe(true);
     expect(out.files).toEqual(['filler', 'report.html']);
   }, 90_000);
