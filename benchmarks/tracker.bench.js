@@ -2,7 +2,7 @@
 // without tracking. Workloads: the README's width-100 tanh MLP
 // 1→100→100→100→1 fitted full-batch with Adam to sin(2πx) + ½·sin(10πx) on
 // 1024 points of [-1, 1], which are also the probe (trapezoid weights); wide
-// MLPs 1→W→W→1 (W = 1024, 2048) on N = 4096 points; and one measurement of a
+// MLPs 1→W→W→1 (W = 1024, 2048) trained on 256 points, probed on N = 4096; and one measurement of a
 // 16×16×32 conv layer on 256 probe images in 'flatten' and 'channels' mode
 // (time and RSS growth). tfjs's wasm backend (cpu if wasm cannot start; cpu
 // for the conv case, as wasm lacks Conv2DBackpropFilter). No numpy here: the
@@ -452,7 +452,7 @@ const allCases = [
   {
     id: 'rank-tracker-overhead-wide',
     label: 'RankTracker overhead, wide dense layers',
-    size: 'MLP 1→W→W→1 tanh, Adam, full batch 4096, probe 4096, W = 1024 and 2048',
+    size: 'MLP 1→W→W→1 tanh, Adam, full batch 256, probe 4096, W = 1024 and 2048',
     run: wideCase,
   },
   {
