@@ -130,7 +130,8 @@ describe("forward: 'native' on dense chains", () => {
     const plain = build();
     const h0 = await plain.fit(x, y, { epochs: 6, batchSize: 64, shuffle: false, verbose: 0 });
     const model = build();
-    const tracker = new RankTracker({ tf, model, probe: x, layers: 'all-hidden', eps: [1e-2] });
+    // 'wait': the record count must not depend on the machine's load.
+    const tracker = new RankTracker({ tf, model, probe: x, layers: 'all-hidden', eps: [1e-2], queue: { policy: 'wait' } });
     const before = tf.memory().numTensors;
     const h1 = await model.fit(x, y, { epochs: 6, batchSize: 64, shuffle: false, verbose: 0, callbacks: [tracker.callback()] });
     await tracker.close();
