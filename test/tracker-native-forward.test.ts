@@ -200,6 +200,43 @@ describe('models the native pass does not cover', () => {
     for (const m of [model, branchy, mlp]) m.dispose();
   });
 
+  it('a shared layer (applied twice) and a custom layer: the layers after them are measured by predict(); the shared one itself is refused', async () => {
+    const input = tf.input({ shape: [4] });
+    const shared = tf.layers.dense({ units: 4, activation: 'tanh', name: 'shared', kernelInitializer: init(71) });
+    const twice = shared.apply(shared.apply(input)) as tf.SymbolicTensor;
+    const after = tf.layers.dense({ units: 5, activation: 'relu', name: 'after', kernelInitializer: init(72) }).apply(twice) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 1, name: 'o' }).apply(after) as tf.SymbolicTensor });
+    const probe = tf.randomNormal([24, 4], 0, 1, 'float32', 8);
+    const tracker = new RankTracker({ tf, model, probe, layers: 'all-hidden' });
+    expect(tracker.layers).toEqual(['after']); // the shared layer has no single output
+    await tracker.observe({ step: 0 });
+    await tracker.close();
+    expect(tracker.records[0]!.forward).toBe('tfjs');
+    const ref = referenceSpectrum(model, probe, 'after');
+    expect(Math.abs(tracker.records[0]!.lambdaMax! - ref[0]!) / ref[0]!).toBeLessThan(1e-5);
+    expect(expectCode(() => new RankTracker({ tf, model, probe, layers: ['shared'] }), 'ERR_INVALID_ARGUMENT').message).toMatch(/'shared' is applied 2 times/);
+    expect(expectCode(() => new RankTracker({ tf, model, probe, layers: [1] }), 'ERR_INVALID_ARGUMENT').message).toMatch(/'shared' is applied 2 times/);
+    expect(expectCode(() => new RankTracker({ tf, model, probe, layers: ['after'], forward: 'native' }), 'ERR_INVALID_ARGUMENT').message).toMatch(/'shared' is applied 2 times/);
+
+    class Doubling extends tf.layers.Layer {
+      static className = 'Doubling';
+      override call(x: tf.Tensor | tf.Tensor[]) {
+        return tf.tidy(() => tf.mul(Array.isArray(x) ? x[0]! : x, 2));
+      }
+    }
+    const custom = tf.sequential({ layers: [tf.layers.dense({ units: 5, inputShape: [4], name: 'd0', kernelInitializer: init(73) }), new Doubling({ name: 'doubling' }), tf.layers.dense({ units: 3, name: 'd1', kernelInitializer: init(74) }), tf.layers.dense({ units: 1 })] });
+    const t2 = new RankTracker({ tf, model: custom, probe, layers: ['d0', 'd1'] });
+    await t2.observe({ step: 0 });
+    await t2.close();
+    expect(t2.records.map((r) => r.forward)).toEqual(['native', 'tfjs']);
+    for (const r of t2.records) {
+      const want = referenceSpectrum(custom, probe, r.layer);
+      expect(Math.abs(r.lambdaMax! - want[0]!) / want[0]!).toBeLessThan(1e-5);
+    }
+    for (const m of [model, custom]) m.dispose();
+    probe.dispose();
+  });
+
   it("chunked probes and the device Gram use predict(); forward: 'tfjs' always does", async () => {
     const mlp = tf.sequential({ layers: [tf.layers.dense({ units: 6, inputShape: [3], activation: 'tanh', name: 'h', kernelInitializer: init(51) }), tf.layers.dense({ units: 1 })] });
     const probe = tf.randomNormal([30, 3], 0, 1, 'float32', 6);

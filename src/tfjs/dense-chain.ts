@@ -139,12 +139,18 @@ function chainTo(model: LayersModelLike, layer: LayerInternals): Link[] | string
   const links: Link[] = [];
   let at: LayerInternals = layer;
   for (let guard = 0; guard < 10000; guard++) {
-    const link = linkOf(at);
+    const nodes = at.inboundNodes ?? [];
+    if (at.getClassName() !== 'InputLayer' && nodes.length !== 1) return `layer '${at.name}' is applied ${nodes.length} times`;
+    let link: Link | string;
+    try {
+      link = linkOf(at);
+    } catch (e) {
+      // A custom or shared layer whose config or input cannot be read: tfjs computes it.
+      link = `layer '${at.name}' cannot be inspected (${e instanceof Error ? e.message : String(e)})`;
+    }
     if (typeof link === 'string') return link;
     links.unshift(link);
     if (at.getClassName() === 'InputLayer') return at === source ? links : `layer '${at.name}' is not the model's input`;
-    const nodes = at.inboundNodes ?? [];
-    if (nodes.length !== 1) return `layer '${at.name}' is used ${nodes.length} times`;
     const [node] = nodes;
     if (node!.inboundLayers.length !== 1 || node!.inputTensors.length !== 1) return `layer '${at.name}' has several inputs`;
     at = node!.inboundLayers[0]!;

@@ -178,11 +178,21 @@ export interface ResolvedOptions {
   tensorboard: string | undefined;
 }
 
-/** Layers whose outputs are not model outputs and that are not input layers. */
+/** How many times a layer is applied in its model (its inbound nodes); 1 for most. */
+function applications(l: LayerLike): number {
+  const nodes = (l as { inboundNodes?: unknown[] }).inboundNodes;
+  return Array.isArray(nodes) ? nodes.length : 1;
+}
+
+/**
+ * Layers whose outputs are not model outputs and that are not input layers.
+ * A layer applied more than once (a shared layer) has no single output to
+ * measure and is left out.
+ */
 export function hiddenLayers(model: LayersModelLike): LayerLike[] {
   const outputs = new Set(model.outputs);
   return model.layers.filter((l) => {
-    if (l.getClassName() === 'InputLayer') return false;
+    if (l.getClassName() === 'InputLayer' || applications(l) !== 1) return false;
     const out = Array.isArray(l.output) ? l.output : [l.output];
     return !out.some((o) => outputs.has(o));
   });
@@ -194,22 +204,27 @@ const RANK_TRACKER_KEYS = [
 ] as const satisfies readonly (keyof RankTrackerOptions)[];
 
 function layerByRef(model: LayersModelLike, s: unknown): LayerLike {
+  let found: LayerLike | undefined;
   if (typeof s === 'number') {
     if (!Number.isInteger(s) || s < 0 || s >= model.layers.length) {
       throw invalidArgument(`layer index ${s} is out of range (the model has ${model.layers.length} layers)`);
     }
-    return model.layers[s]!;
+    found = model.layers[s]!;
+  } else {
+    if (typeof s !== 'string') throw invalidArgument(`a layer must be a name or an index into model.layers, got ${describe(s)}`);
+    found = model.layers.find((l) => l.name === s);
+    if (!found) throw invalidArgument(`unknown layer '${s}'; the model has: ${model.layers.map((l) => l.name).join(', ')}`);
   }
-  if (typeof s !== 'string') throw invalidArgument(`a layer must be a name or an index into model.layers, got ${describe(s)}`);
-  const found = model.layers.find((l) => l.name === s);
-  if (!found) throw invalidArgument(`unknown layer '${s}'; the model has: ${model.layers.map((l) => l.name).join(', ')}`);
+  if (applications(found) !== 1) {
+    throw invalidArgument(`layer '${found.name}' is applied ${applications(found)} times in the model, so it has no single output to measure; track the layers after it`);
+  }
   return found;
 }
 
 function resolveLayers(model: LayersModelLike, spec: RankTrackerOptions['layers'], features: FeatureMode): { layers: LayerLike[]; modes: FeatureMode[] } {
   const all = (layers: LayerLike[]) => ({ layers, modes: layers.map(() => features) });
-  const hidden = hiddenLayers(model);
   if (spec === undefined || spec === 'last-hidden' || spec === 'all-hidden') {
+    const hidden = hiddenLayers(model);
     if (hidden.length === 0) throw invalidArgument('the model has no hidden layer');
     return all(spec === 'all-hidden' ? hidden : [hidden[hidden.length - 1]!]);
   }
