@@ -7,7 +7,7 @@ import { freemem } from 'node:os';
 import { EffrankError } from '../core/errors.js';
 import { toMatrix } from '../core/matrix.js';
 import { binding } from '../native.js';
-import { jacobiSvd } from '../linalg/small/jacobi-svd.js';
+import { smallSvd } from '../linalg/small/small-svd.js';
 import { useSmallSvd } from '../linalg/small/route.js';
 import { svd } from '../linalg/svd.js';
 
@@ -97,7 +97,7 @@ export function denseSvd(a: Dense, vectors: 'none' | 'thin' | 'full'): DenseSvd 
   const { rows, cols } = a;
   const k = Math.min(rows, cols);
   const mode = MODES[vectors];
-  const small = useSmallSvd(rows, cols, mode) ? jacobiSvd(a.data, rows, cols, mode, true) : undefined;
+  const small = useSmallSvd(rows, cols, mode) ? smallSvd(a.data, rows, cols, mode, true) : undefined;
   if (small) {
     const out: DenseSvd = { s: small.s as Float64Array, k };
     if (mode !== 0) {

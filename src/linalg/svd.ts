@@ -20,7 +20,7 @@ import { invalidArgument } from '../core/errors.js';
 import { type ArrayOf, type FloatArray, type Matrix, type MatrixInput, describe, toMatrix } from '../core/matrix.js';
 import { binding, callAsync, callSync } from '../native.js';
 import { readOptions } from '../core/options.js';
-import { jacobiSvd } from './small/jacobi-svd.js';
+import { smallSvd } from './small/small-svd.js';
 import { useSmallSvd } from './small/route.js';
 
 export type SvdVectors = 'none' | 'thin' | 'full';
@@ -71,7 +71,7 @@ export function svd<A extends MatrixInput>(a: A, options?: SvdOptions): SvdResul
 /** The raw arrays of the SVD of a validated matrix, from whichever path is faster at its size. */
 function svdRaw(m: Matrix, mode: 0 | 1 | 2): { s: FloatArray; u?: FloatArray; vt?: FloatArray } {
   if (useSmallSvd(m.rows, m.cols, mode)) {
-    const r = jacobiSvd(m.data, m.rows, m.cols, mode);
+    const r = smallSvd(m.data, m.rows, m.cols, mode);
     if (r) return r;
   }
   return callSync(() => binding.svd(m.data, m.rows, m.cols, mode));
@@ -82,7 +82,7 @@ export async function svdAsync<A extends MatrixInput>(a: A, options?: SvdOptions
   const m = toMatrix(a);
   const mode = modeOf(options);
   // Small matrices are done at the call (a microsecond or two: less than a thread hop).
-  const small = useSmallSvd(m.rows, m.cols, mode) ? jacobiSvd(m.data, m.rows, m.cols, mode) : undefined;
+  const small = useSmallSvd(m.rows, m.cols, mode) ? smallSvd(m.data, m.rows, m.cols, mode) : undefined;
   const raw = small ?? (await callAsync(() => binding.svdAsync(m.data, m.rows, m.cols, mode)));
   return shapeResult(raw, m.rows, m.cols, mode);
 }

@@ -12,15 +12,21 @@ const pools: Float64Array[] = [];
 
 /** The working buffers, one per role (an index into the pool). */
 export const enum Role {
+  /** The matrix being reduced (its reflectors afterwards). */
   Work,
+  /** Right singular vectors / eigenvectors. */
   Vectors,
-  Norms,
-  Sigma,
-  Basis,
+  /** Left singular vectors. */
+  Left,
+  Diagonal,
+  Superdiagonal,
+  TauLeft,
+  TauRight,
   OutS,
   OutU,
   OutVt,
-  Dead,
+  /** The float64 copy of a nested-array input. */
+  Input,
 }
 
 /** A Float64Array of at least `length` entries for `role`; its contents are left over from the last call. */
