@@ -22,10 +22,13 @@ const EPS = 2 ** -52;
 const SQRT_EPS = 2 ** -26;
 /** Above this (and below the 2¹⁰⁰-ish scale of the kernels' inputs) a product of two entries neither underflows nor overflows. */
 const SAFE_SQUARE = 2 ** -400;
-/** Diagonal entries at or below this are treated as zero (the kernels scale their input to max ≈ 1). */
-const TINY_DIAG = 2 ** -1000;
-/** Entries below this are zero regardless of their neighbours (two underflowing neighbours would never pass). */
-const TINY_OFF = 2 ** -1060;
+/**
+ * Entries at or below this are zero. The kernels scale their input so that its largest entry is at
+ * least 2⁻¹⁰⁰ (./scratch.ts scaleFor), so these are below 2⁻⁹⁰⁰·σ₁: negligible normwise, and keeping
+ * them would only bring subnormal arithmetic (and its lost bits) into the rotations.
+ */
+const TINY = 2 ** -1000;
+const UP = 2 ** 600;
 
 // The last rotation from givens(): [c, s, r] with c·f + s·g = r, −s·f + c·g = 0. A typed array, not
 // module-level `let`s (V8 boxes every double stored in one) or an allocated triple.
@@ -42,6 +45,15 @@ function givens(f: number, g: number): void {
     G[0] = 0;
     G[1] = 1;
     G[2] = g;
+    return;
+  }
+  if (Math.abs(f) < TINY && Math.abs(g) < TINY) {
+    // Near the subnormals r would be rounded to a few bits, and c = f/r, s = g/r would not have
+    // c² + s² = 1 to working precision; scaling both up first (exactly) keeps the rotation orthogonal.
+    const r = hypot2(f * UP, g * UP);
+    G[0] = (f * UP) / r;
+    G[1] = (g * UP) / r;
+    G[2] = r / UP;
     return;
   }
   const r = hypot2(f, g);
@@ -84,7 +96,7 @@ function smallerSingularValue(f: number, g: number, h: number): number {
 
 function negligible(e: number, d1: number, d2: number): boolean {
   const a = Math.abs(e);
-  return a <= EPS * (Math.abs(d1) + Math.abs(d2)) || a <= TINY_OFF;
+  return a <= EPS * (Math.abs(d1) + Math.abs(d2)) || a <= TINY;
 }
 
 /**
@@ -111,7 +123,7 @@ export function bidiagonalQr(d: Float64Array, e: Float64Array, N: number, u: Flo
     // last one from the right up its column), which splits the block at the next pass.
     let zero = -1;
     for (let i = lo; i <= hi; i++) {
-      if (Math.abs(d[i]!) <= TINY_DIAG) {
+      if (Math.abs(d[i]!) <= TINY) {
         zero = i;
         break;
       }
@@ -187,7 +199,12 @@ function golubKahanStep(d: Float64Array, e: Float64Array, lo: number, hi: number
   } else {
     y = (adl - shift) * ((dl >= 0 ? 1 : -1) + shift / dl);
     z = e[lo]!;
-    if (!Number.isFinite(y)) y = dl;
+  }
+  // A shift far above the top of the block (d_lo ≪ d_hi) makes the first rotation the identity to
+  // working precision, and the whole step with it: take a zero-shift step, which always moves.
+  if (!(Math.abs(z) > EPS * Math.abs(y))) {
+    y = dl;
+    z = e[lo]!;
   }
   for (let k = lo; k < hi; k++) {
     // From the right, on columns k and k+1: zero the bulge z at (k−1, k+1), or start the chase.
@@ -237,7 +254,8 @@ function twoByTwo(d: Float64Array, e: Float64Array, lo: number, u: Float64Array,
   const alpha = f1 * f1;
   const beta = g1 * g1 + h1 * h1;
   const gamma = f1 * g1;
-  const zeta = (beta - alpha) / (2 * gamma);
+  // γ underflows only when the columns are orthogonal to working precision already.
+  const zeta = gamma === 0 ? Infinity : (beta - alpha) / (2 * gamma);
   const az = Math.abs(zeta);
   const t = az > 1e150 ? 1 / (2 * zeta) : (zeta >= 0 ? 1 : -1) / (az + Math.sqrt(1 + zeta * zeta));
   const c = 1 / Math.sqrt(1 + t * t);

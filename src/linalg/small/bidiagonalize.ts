@@ -18,6 +18,7 @@
 const SAFE_SUM = 2 ** -900;
 const UP = 2 ** 600;
 const SAFE_BIG = 2 ** 900;
+const TINY_NORM = 2 ** -900;
 
 /** ‖x‖ over count entries of x[off + i·stride], robust to entries whose squares underflow. */
 function norm(x: Float64Array, off: number, count: number, stride: number): number {
@@ -50,14 +51,22 @@ export function hypot2(a: number, b: number): number {
  */
 function reflector(x: Float64Array, off: number, count: number, stride: number): number {
   if (count <= 1) return 0;
-  const xnorm = norm(x, off + stride, count - 1, stride);
+  let xnorm = norm(x, off + stride, count - 1, stride);
   if (xnorm === 0) return 0;
-  const alpha = x[off]!;
-  const r = hypot2(alpha, xnorm);
+  let alpha = x[off]!;
+  let r = hypot2(alpha, xnorm);
+  // Near the subnormals v = x/(α − β) would lose the bits that make H orthogonal: scale x up (exactly) first.
+  const up = r < TINY_NORM;
+  if (up) {
+    for (let i = 0, o = off; i < count; i++, o += stride) x[o]! *= UP;
+    alpha = x[off]!;
+    xnorm = norm(x, off + stride, count - 1, stride); // not xnorm·UP: that xnorm may have been rounded to a subnormal
+    r = hypot2(alpha, xnorm);
+  }
   const beta = alpha >= 0 ? -r : r;
   const scale = 1 / (alpha - beta);
   for (let i = 1, o = off + stride; i < count; i++, o += stride) x[o]! *= scale;
-  x[off] = beta;
+  x[off] = up ? beta / UP : beta;
   return (beta - alpha) / beta;
 }
 
