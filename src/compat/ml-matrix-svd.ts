@@ -430,7 +430,7 @@ function zerosOf(size: number): Float64Array | number[] {
  * positive) is not symmetric under transposition, so the adapter uses one
  * that is: for each pair (uᵢ, vᵢ), the largest-magnitude entry of the two
  * together is positive, the one in the longer vector on a tie (for square
- * matrices, vᵢ's). A transposed input gives the Jacobi or LAPACK kernel the
+ * matrices, vᵢ's). A transposed input gives the small or LAPACK kernel the
  * same numbers in the same order, so the mirrored results agree bit for bit.
  */
 function mirrorSigns(u: Float64Array | number[], v: Float64Array | number[], m: number, n: number, k: number): void {
@@ -450,7 +450,7 @@ function mirrorSigns(u: Float64Array | number[], v: Float64Array | number[], m: 
 
 // ---------------------------------------------------------------------------
 
-/** ml-matrix's `SingularValueDecomposition`, computed by effrank (the Jacobi kernel when small, else LAPACK). */
+/** ml-matrix's `SingularValueDecomposition`, computed by effrank (the Golub–Kahan–Reinsch kernel when small, else LAPACK). */
 export class SingularValueDecomposition {
   /** Rows of the input. */
   readonly m: number;

@@ -8,6 +8,7 @@ import { EffrankError } from '../core/errors.js';
 import { toMatrix } from '../core/matrix.js';
 import { binding } from '../native.js';
 import { smallSvd } from '../linalg/small/small-svd.js';
+import { readSmallNested } from '../linalg/small/input.js';
 import { useSmallSvd } from '../linalg/small/route.js';
 import { svd } from '../linalg/svd.js';
 
@@ -18,21 +19,20 @@ export interface Dense {
   cols: number;
 }
 
-/** Inputs up to this many entries are read into a reused buffer (they go to the Jacobi kernel, which copies them). */
+/** Inputs up to this many entries are read into a reused buffer (they go to the small kernel, which copies them). */
 const SCRATCH_INPUT = 512;
 const inputBuffer = new Float64Array(SCRATCH_INPUT);
 
 /**
  * Any input effrank accepts (number[][], rows of typed arrays, `{ data, rows, cols }`), as float64.
- * A small, well-formed number[][] is read into a reused buffer: a fresh
- * Float64Array of more than 8 entries costs V8 an off-heap allocation (about
- * as much as a whole 3×3 SVD). Anything irregular goes to `toMatrix`, the one
+ * A small, well-formed number[][] is read into a reused buffer
+ * (src/linalg/small/input.ts); anything irregular goes to `toMatrix`, the one
  * owner of input validation, which throws its usual error. The buffer is
  * valid until the next call: callers use it at once (or copy it).
  */
 export function toDense(a: unknown, name = 'a'): Dense {
   if (Array.isArray(a)) {
-    const fast = smallNested(a);
+    const fast = readSmallNested(a);
     if (fast) return fast;
   }
   const m = toMatrix(a, name);
@@ -56,25 +56,6 @@ export function keep(data: Float64Array, size: number): Float64Array | number[] 
   return out;
 }
 
-function smallNested(a: unknown[]): Dense | undefined {
-  const rows = a.length;
-  const first = a[0];
-  if (rows === 0 || !Array.isArray(first)) return undefined;
-  const cols = first.length;
-  if (cols === 0 || rows * cols > SCRATCH_INPUT) return undefined;
-  const data = inputBuffer;
-  for (let i = 0; i < rows; i++) {
-    const row: unknown = a[i];
-    if (!Array.isArray(row) || row.length !== cols) return undefined;
-    for (let j = 0; j < cols; j++) {
-      const v: unknown = row[j];
-      if (typeof v !== 'number') return undefined;
-      data[i * cols + j] = v;
-    }
-  }
-  return { data, rows, cols };
-}
-
 export interface DenseSvd {
   /** Descending, min(rows, cols) entries (the first k of `s`: it may be a longer working buffer). */
   s: Float64Array;
@@ -89,7 +70,7 @@ const MODES = { none: 0, thin: 1, full: 2 } as const;
 
 /**
  * effrank's SVD of a float64 matrix (see src/linalg/svd.ts for the sign
- * convention). Small matrices come back in the Jacobi kernel's working
+ * convention). Small matrices come back in the small kernel's working
  * buffers, valid until the next SVD: the adapters copy them into their own
  * result shapes at once, so no intermediate typed array is allocated.
  */
