@@ -29,6 +29,9 @@ const SAFE_SQUARE = 2 ** -400;
  */
 const TINY = 2 ** -1000;
 const UP = 2 ** 600;
+/** Sums of two squares strictly between these need no scaling for their square root. */
+const SAFE_SUM = 2 ** -900;
+const SAFE_BIG = 2 ** 900;
 
 // The last rotation from givens(): [c, s, r] with c·f + s·g = r, −s·f + c·g = 0. A typed array, not
 // module-level `let`s (V8 boxes every double stored in one) or an allocated triple.
@@ -208,10 +211,24 @@ function golubKahanStep(d: Float64Array, e: Float64Array, lo: number, hi: number
   }
   for (let k = lo; k < hi; k++) {
     // From the right, on columns k and k+1: zero the bulge z at (k−1, k+1), or start the chase.
-    givens(y, z);
-    let c = G[0]!;
-    let s = G[1]!;
-    if (k > lo) e[k - 1] = G[2]!;
+    // The rotation is inlined for the common case (squares safe, no function call returning a
+    // boxed double), givens() otherwise.
+    let c: number;
+    let s: number;
+    let r: number;
+    let ss = y * y + z * z;
+    if (ss > SAFE_SUM && ss < SAFE_BIG) {
+      r = Math.sqrt(ss);
+      const inv = 1 / r;
+      c = y * inv;
+      s = z * inv;
+    } else {
+      givens(y, z);
+      c = G[0]!;
+      s = G[1]!;
+      r = G[2]!;
+    }
+    if (k > lo) e[k - 1] = r;
     const dk = d[k]!;
     const ek = e[k]!;
     const dk1 = d[k + 1]!;
@@ -219,21 +236,45 @@ function golubKahanStep(d: Float64Array, e: Float64Array, lo: number, hi: number
     const ek1 = c * ek - s * dk;
     z = s * dk1; // the bulge at (k+1, k)
     const dk1r = c * dk1;
-    if (vectors) rotate(v, k * N, (k + 1) * N, N, c, s);
+    if (vectors) {
+      for (let i = 0, p = k * N, q = p + N; i < N; i++, p++, q++) {
+        const a = v[p]!;
+        const b = v[q]!;
+        v[p] = c * a + s * b;
+        v[q] = c * b - s * a;
+      }
+    }
     // From the left, on rows k and k+1: zero the bulge at (k+1, k).
-    givens(y, z);
-    c = G[0]!;
-    s = G[1]!;
-    d[k] = G[2]!;
-    e[k] = c * ek1 + s * dk1r;
+    ss = y * y + z * z;
+    if (ss > SAFE_SUM && ss < SAFE_BIG) {
+      r = Math.sqrt(ss);
+      const inv = 1 / r;
+      c = y * inv;
+      s = z * inv;
+    } else {
+      givens(y, z);
+      c = G[0]!;
+      s = G[1]!;
+      r = G[2]!;
+    }
+    d[k] = r;
+    const ekn = c * ek1 + s * dk1r;
+    e[k] = ekn;
     d[k + 1] = c * dk1r - s * ek1;
     if (k + 1 < hi) {
       const en = e[k + 1]!;
       z = s * en; // the bulge at (k, k+2)
       e[k + 1] = c * en;
-      y = e[k]!;
+      y = ekn;
     }
-    if (vectors) rotate(u, k * ldu, (k + 1) * ldu, ldu, c, s);
+    if (vectors) {
+      for (let i = 0, p = k * ldu, q = p + ldu; i < ldu; i++, p++, q++) {
+        const a = u[p]!;
+        const b = u[q]!;
+        u[p] = c * a + s * b;
+        u[q] = c * b - s * a;
+      }
+    }
   }
 }
 

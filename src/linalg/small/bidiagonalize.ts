@@ -51,17 +51,19 @@ export function hypot2(a: number, b: number): number {
  */
 function reflector(x: Float64Array, off: number, count: number, stride: number): number {
   if (count <= 1) return 0;
-  let xnorm = norm(x, off + stride, count - 1, stride);
-  if (xnorm === 0) return 0;
+  // ‖x[1..]‖ and √(α² + ‖x[1..]‖²) inline in the common case (a call returning a double boxes it).
+  let ss = 0;
+  for (let i = 1, o = off + stride; i < count; i++, o += stride) ss += x[o]! * x[o]!;
+  if (ss === 0 && norm(x, off + stride, count - 1, stride) === 0) return 0;
   let alpha = x[off]!;
-  let r = hypot2(alpha, xnorm);
+  const total = alpha * alpha + ss;
+  let r = ss > SAFE_SUM && total < SAFE_BIG ? Math.sqrt(total) : hypot2(alpha, norm(x, off + stride, count - 1, stride));
   // Near the subnormals v = x/(α − β) would lose the bits that make H orthogonal: scale x up (exactly) first.
   const up = r < TINY_NORM;
   if (up) {
     for (let i = 0, o = off; i < count; i++, o += stride) x[o]! *= UP;
     alpha = x[off]!;
-    xnorm = norm(x, off + stride, count - 1, stride); // not xnorm·UP: that xnorm may have been rounded to a subnormal
-    r = hypot2(alpha, xnorm);
+    r = hypot2(alpha, norm(x, off + stride, count - 1, stride));
   }
   const beta = alpha >= 0 ? -r : r;
   const scale = 1 / (alpha - beta);

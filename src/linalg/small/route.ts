@@ -45,9 +45,21 @@ export const SMALL_EIGVALSH_MAX_N = 7;
 /**
  * The small path is skipped while a `setLimits({ maxElements })` cap is set,
  * so that a cap small enough to fail LAPACK's workspace check still fails.
+ * The cap is mirrored here (read once at load, then kept by `setLimits`)
+ * rather than asked of the addon on every call, which costs ~30 ns — a tenth
+ * of a 2×2 SVD. A cap set from another worker thread (the addon's cap is
+ * per process) reaches this thread's mirror at its own next `setLimits` or
+ * `getLimits`; the small path never needs more than a few hundred elements.
  */
+let capped = binding.getMaxElements() !== 0;
+
+/** Called by setLimits/getLimits with the addon's cap. */
+export function noteMaxElements(cap: number): void {
+  capped = cap !== 0;
+}
+
 function uncapped(): boolean {
-  return binding.getMaxElements() === 0;
+  return !capped;
 }
 
 /** mode: 0 values only, 1 thin, 2 full (as the addon's svd). */
