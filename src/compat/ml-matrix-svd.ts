@@ -304,7 +304,15 @@ function readRows(value: MatrixSource, rows: number, columns: number, out: Float
     const row: unknown = rowData[i];
     if (!(row instanceof Float64Array) || row.length !== columns) return false;
   }
-  for (let i = 0; i < rows; i++) out.set(rowData[i] as Float64Array, i * columns);
+  // A plain loop for short rows: TypedArray.prototype.set has a fixed cost of its own.
+  if (columns <= 32) {
+    for (let i = 0; i < rows; i++) {
+      const row = rowData[i] as Float64Array;
+      for (let j = 0, o = i * columns; j < columns; j++) out[o + j] = row[j]!;
+    }
+  } else {
+    for (let i = 0; i < rows; i++) out.set(rowData[i] as Float64Array, i * columns);
+  }
   return true;
 }
 
@@ -318,7 +326,7 @@ export function buildMatrix(cls: MatrixClass, rows: number, columns: number, dat
   const size = rows * columns;
   if (isRowStoredClass(cls)) {
     const out = new (cls as unknown as new (r: number, c: number) => CompatMatrix & { data: Float64Array[] })(rows, columns);
-    if (data instanceof Float64Array) {
+    if (data instanceof Float64Array && columns > 32) {
       for (let i = 0; i < rows; i++) out.data[i]!.set(data.subarray(i * columns, (i + 1) * columns));
     } else {
       for (let i = 0; i < rows; i++) {

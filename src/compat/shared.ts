@@ -6,10 +6,9 @@ import { freemem } from 'node:os';
 
 import { EffrankError } from '../core/errors.js';
 import { toMatrix } from '../core/matrix.js';
-import { binding } from '../native.js';
 import { smallSvd } from '../linalg/small/small-svd.js';
 import { readSmallNested } from '../linalg/small/input.js';
-import { useSmallSvd } from '../linalg/small/route.js';
+import { maxElementsCap, useSmallSvd } from '../linalg/small/route.js';
 import { svd } from '../linalg/svd.js';
 
 /** A row-major float64 matrix (`data` may be longer than rows·cols: a reused working buffer). */
@@ -145,7 +144,7 @@ const CHECK_MEMORY_ABOVE_BYTES = 64 * 2 ** 20;
  * the system reports available: the same rule as the native workspace check.
  */
 export function ensureAllocatable(elements: number, what: string): void {
-  const cap = binding.getMaxElements();
+  const cap = maxElementsCap();
   if (cap !== 0 && elements > cap) {
     throw new EffrankError('ERR_OUT_OF_MEMORY', `${what} needs ${elements} elements, above the maxElements cap of ${cap}`);
   }

@@ -59,11 +59,13 @@ export function SVD(
   const wantV = withv === undefined ? true : Boolean(withv);
   if (!a) throw new TypeError('Matrix a is not defined');
   // svd-js reads eps as `eps || 2^-52` and coerces it in arithmetic; values that cannot be coerced are rejected.
-  let relEps: number;
-  try {
-    relEps = Number(eps) || DEFAULT_EPS;
-  } catch {
-    throw invalidArgument(`eps must be a number, got ${describe(eps)}`);
+  let relEps = DEFAULT_EPS;
+  if (eps !== undefined) {
+    try {
+      relEps = Number(eps) || DEFAULT_EPS;
+    } catch {
+      throw invalidArgument(`eps must be a number, got ${describe(eps)}`);
+    }
   }
 
   const m: Dense = toDense(a, 'a');

@@ -51,15 +51,20 @@ export const SMALL_EIGVALSH_MAX_N = 7;
  * per process) reaches this thread's mirror at its own next `setLimits` or
  * `getLimits`; the small path never needs more than a few hundred elements.
  */
-let capped = binding.getMaxElements() !== 0;
+let cap: number = binding.getMaxElements();
 
 /** Called by setLimits/getLimits with the addon's cap. */
-export function noteMaxElements(cap: number): void {
-  capped = cap !== 0;
+export function noteMaxElements(maxElements: number): void {
+  cap = maxElements;
+}
+
+/** The `setLimits({ maxElements })` cap as this thread last saw it (0: none). */
+export function maxElementsCap(): number {
+  return cap;
 }
 
 function uncapped(): boolean {
-  return !capped;
+  return cap === 0;
 }
 
 /** mode: 0 values only, 1 thin, 2 full (as the addon's svd). */

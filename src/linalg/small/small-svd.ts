@@ -25,15 +25,13 @@ import type { FloatArray } from '../../core/matrix.js';
 import { bidiagonalQr } from './bidiagonal-qr.js';
 import { accumulateLeft, accumulateRight, bidiagonalize } from './bidiagonalize.js';
 import { resultArray } from './results.js';
-import { Role, argMaxAbs, maxAbsChecked, scaleFor, scratch } from './scratch.js';
+import { Role, argMaxAbs, nonFinite, scaleFor, scratch } from './scratch.js';
 
 export interface SmallSvd {
   s: FloatArray;
   u?: FloatArray;
   vt?: FloatArray;
 }
-
-let orderBuffer = new Int32Array(64);
 
 /**
  * The SVD of the row-major m×n `a`, or undefined when the QR iteration did not
@@ -45,43 +43,77 @@ export function smallSvd(a: FloatArray, m: number, n: number, mode: 0 | 1 | 2, s
   const tall = m >= n;
   const M = tall ? m : n;
   const N = tall ? n : m;
-  // The LAPACK path names the index for the inputs it reads in place (m ≤ n), as here.
-  const amax = maxAbsChecked(a, M * N, 'svd input', m <= n);
-  const p = scaleFor(amax);
   const vectors = mode !== 0;
-
-  // W row-major M×N: a itself when tall, aᵀ when wide.
-  const w = scratch(Role.Work, M * N);
-  if (tall) {
-    if (p === 1) for (let i = 0; i < M * N; i++) w[i] = a[i]!;
-    else for (let i = 0; i < M * N; i++) w[i] = a[i]! * p;
-  } else {
-    for (let i = 0; i < N; i++) for (let j = 0; j < M; j++) w[j * N + i] = a[i * n + j]! * p;
-  }
-  const d = scratch(Role.Diagonal, N);
-  const e = scratch(Role.Superdiagonal, N);
-  const tauL = scratch(Role.TauLeft, N);
-  const tauR = scratch(Role.TauRight, N);
-  bidiagonalize(w, M, N, d, e, tauL, tauR);
-
   // U_W (M×qCols) and V_W (N×N), column-major. A full U (tall) or full Vᵀ (wide) needs all M columns of U_W.
   const qCols = mode === 2 ? M : N;
-  const u = scratch(Role.Left, vectors ? M * qCols : 0);
-  const v = scratch(Role.Vectors, vectors ? N * N : 0);
+  reserve(M, N, qCols);
+  const w = work;
+
+  // W row-major M×N (a itself when tall, aᵀ when wide), every entry checked finite on the way.
+  let amax = 0;
+  if (tall) {
+    for (let i = 0; i < M * N; i++) {
+      const x = a[i]!;
+      const ax = x < 0 ? -x : x;
+      if (!(ax <= Number.MAX_VALUE)) throw nonFinite(a, M * N, 'svd input', m <= n);
+      if (ax > amax) amax = ax;
+      w[i] = x;
+    }
+  } else {
+    for (let i = 0; i < N; i++) {
+      for (let j = 0; j < M; j++) {
+        const x = a[i * n + j]!;
+        const ax = x < 0 ? -x : x;
+        // The LAPACK path names the index for the inputs it reads in place (m ≤ n), as here.
+        if (!(ax <= Number.MAX_VALUE)) throw nonFinite(a, M * N, 'svd input', true);
+        if (ax > amax) amax = ax;
+        w[j * N + i] = x;
+      }
+    }
+  }
+  const p = scaleFor(amax);
+  if (p !== 1) for (let i = 0; i < M * N; i++) w[i]! *= p;
+
+  const d = diagonal;
+  const e = superdiagonal;
+  bidiagonalize(w, M, N, d, e, tauLeft, tauRight);
+  const u = left;
+  const v = right;
   if (vectors) {
-    accumulateLeft(w, M, N, tauL, u, qCols);
-    accumulateRight(w, N, tauR, v);
+    accumulateLeft(w, M, N, tauLeft, u, qCols);
+    accumulateRight(w, N, tauRight, v);
   }
   if (!bidiagonalQr(d, e, N, u, M, v, vectors)) return undefined;
 
-  if (orderBuffer.length < N) orderBuffer = new Int32Array(N);
-  const order = orderBuffer;
   descendingOrder(d, N, order);
   const f32 = a instanceof Float32Array;
   const sOut = scratchOutputs ? scratch(Role.OutS, N) : resultArray(f32, N);
   for (let j = 0; j < N; j++) sOut[j] = d[order[j]!]! / p;
   if (!vectors) return { s: sOut };
   return withVectors(f32, m, n, mode, u, v, order, sOut, scratchOutputs);
+}
+
+// Working storage, reused across calls (the kernel runs to completion, never re-entrantly), grown on demand.
+let work = new Float64Array(256);
+let left = new Float64Array(256);
+let right = new Float64Array(256);
+let diagonal = new Float64Array(16);
+let superdiagonal = new Float64Array(16);
+let tauLeft = new Float64Array(16);
+let tauRight = new Float64Array(16);
+let order = new Int32Array(16);
+
+function reserve(M: number, N: number, qCols: number): void {
+  if (work.length < M * N) work = new Float64Array(M * N);
+  if (left.length < M * qCols) left = new Float64Array(M * qCols);
+  if (right.length < N * N) right = new Float64Array(N * N);
+  if (diagonal.length < N) {
+    diagonal = new Float64Array(N);
+    superdiagonal = new Float64Array(N);
+    tauLeft = new Float64Array(N);
+    tauRight = new Float64Array(N);
+    order = new Int32Array(N);
+  }
 }
 
 /** Stable insertion sort of the indices 0..N−1 by descending d. */
