@@ -1,5 +1,5 @@
 /**
- * The small-matrix path (src/linalg/small/: one-sided Jacobi SVD, cyclic
+ * The small-matrix path (src/linalg/small/: Golub–Kahan–Reinsch SVD, cyclic
  * Jacobi eigh) against independent references: numpy.linalg (one batched
  * python call), mpmath at 40 digits for the relative-accuracy claim, and the
  * LAPACK path for "users cannot tell which path ran" (same contract, same
