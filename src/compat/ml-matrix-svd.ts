@@ -342,7 +342,19 @@ export function buildMatrix(cls: MatrixClass, rows: number, columns: number, dat
 
 const rowStored = new WeakMap<object, boolean>();
 
+// The last class asked about: a WeakMap lookup costs about as much as a 2×2 SVD's result matrix.
+let lastClass: MatrixClass | undefined;
+let lastRowStored = false;
+
 function isRowStoredClass(cls: MatrixClass): boolean {
+  if (cls === lastClass) return lastRowStored;
+  const result = probeRowStored(cls);
+  lastClass = cls;
+  lastRowStored = result;
+  return result;
+}
+
+function probeRowStored(cls: MatrixClass): boolean {
   let known = rowStored.get(cls);
   if (known === undefined) {
     known = false;

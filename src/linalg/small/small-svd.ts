@@ -175,8 +175,20 @@ function withVectors(
     }
   }
   for (let j = 0; j < vtRows; j++) {
-    if (vt[j * n + argMaxAbs(vt, j * n, n, 1)]! >= 0) continue;
-    for (let i = 0; i < n; i++) vt[j * n + i] = -vt[j * n + i]!;
+    // The largest-magnitude entry of row j (the first on ties) decides its sign.
+    const o = j * n;
+    let big = vt[o]!;
+    let bigAbs = big < 0 ? -big : big;
+    for (let i = 1; i < n; i++) {
+      const x = vt[o + i]!;
+      const ax = x < 0 ? -x : x;
+      if (ax > bigAbs) {
+        bigAbs = ax;
+        big = x;
+      }
+    }
+    if (big >= 0) continue;
+    for (let i = 0; i < n; i++) vt[o + i] = -vt[o + i]!;
     if (j < N) for (let i = 0; i < m; i++) u[i * uCols + j] = -u[i * uCols + j]!;
   }
   for (let j = N; j < uCols; j++) {
