@@ -113,7 +113,8 @@ export function bidiagonalize(w: Float64Array, M: number, N: number, d: Float64A
  * H_k leaves the columns before k of the partial product alone.
  */
 export function accumulateLeft(w: Float64Array, M: number, N: number, tauL: Float64Array, u: Float64Array, cols: number): void {
-  u.fill(0, 0, M * cols);
+  // Plain loops, not fill(): a builtin call costs more than filling a few dozen entries.
+  for (let i = 0; i < M * cols; i++) u[i] = 0;
   for (let j = 0; j < cols; j++) u[j * M + j] = 1;
   for (let k = N - 1; k >= 0; k--) {
     const t = tauL[k]!;
@@ -131,7 +132,7 @@ export function accumulateLeft(w: Float64Array, M: number, N: number, tauL: Floa
 
 /** V = G₀·G₁·…·G_{N−3} (N×N, column-major), G_k acting on coordinates k+1..N−1. */
 export function accumulateRight(w: Float64Array, N: number, tauR: Float64Array, v: Float64Array): void {
-  v.fill(0, 0, N * N);
+  for (let i = 0; i < N * N; i++) v[i] = 0;
   for (let j = 0; j < N; j++) v[j * N + j] = 1;
   for (let k = N - 3; k >= 0; k--) {
     const t = tauR[k]!;
