@@ -30,10 +30,8 @@ const inputBuffer = new Float64Array(SCRATCH_INPUT);
  * valid until the next call: callers use it at once (or copy it).
  */
 export function toDense(a: unknown, name = 'a'): Dense {
-  if (Array.isArray(a)) {
-    const fast = readSmallNested(a);
-    if (fast) return fast;
-  }
+  const fast = readSmallNested(a);
+  if (fast) return fast;
   const m = toMatrix(a, name);
   const data = m.data instanceof Float64Array ? m.data : Float64Array.from(m.data);
   return { data, rows: m.rows, cols: m.cols };

@@ -56,13 +56,11 @@ export function eigh<A extends MatrixInput>(a: A, opts?: EighOptions): EighResul
 
 /** eigh with its options read; a small square number[][] is read into a reused buffer (./small/input.ts). */
 function eighOf<T extends FloatArray>(a: unknown, vectors: boolean, check: boolean): EighResult<T> {
-  if (Array.isArray(a)) {
-    const small = readSmallNested(a);
-    if (small !== undefined && small.rows === small.cols && useSmallEigh(small.rows, vectors)) {
-      const n = small.rows;
-      const raw = jacobiEigh(small.data, n, vectors, check) ?? callSync(() => binding.eigh(small.data.slice(0, n * n), n, vectors, check));
-      return shapeResult(raw, n);
-    }
+  const small = readSmallNested(a);
+  if (small !== undefined && small.rows === small.cols && useSmallEigh(small.rows, vectors)) {
+    const n = small.rows;
+    const raw = jacobiEigh(small.data, n, vectors, check) ?? callSync(() => binding.eigh(small.data.slice(0, n * n), n, vectors, check));
+    return shapeResult(raw, n);
   }
   const m = square(a);
   const raw = (useSmallEigh(m.rows, vectors) ? jacobiEigh(m.data, m.rows, vectors, check) : undefined) ?? callSync(() => binding.eigh(m.data, m.rows, vectors, check));

@@ -76,14 +76,12 @@ export function svd<A extends MatrixInput>(a: A, options?: SvdOptions): SvdResul
  * its own (see ./small/input.ts).
  */
 function svdOf<T extends FloatArray>(a: unknown, mode: 0 | 1 | 2): SvdResult<T> {
-  if (Array.isArray(a)) {
-    const small = readSmallNested(a);
-    if (small !== undefined && useSmallSvd(small.rows, small.cols, mode)) {
-      const { data, rows, cols } = small;
-      // The LAPACK fallback (non-convergence, never seen) needs an array of exactly rows·cols.
-      const r = smallSvd(data, rows, cols, mode) ?? callSync(() => binding.svd(data.slice(0, rows * cols), rows, cols, mode));
-      return shapeResult(r, rows, cols, mode);
-    }
+  const small = readSmallNested(a);
+  if (small !== undefined && useSmallSvd(small.rows, small.cols, mode)) {
+    const { data, rows, cols } = small;
+    // The LAPACK fallback (non-convergence, never seen) needs an array of exactly rows·cols.
+    const r = smallSvd(data, rows, cols, mode) ?? callSync(() => binding.svd(data.slice(0, rows * cols), rows, cols, mode));
+    return shapeResult(r, rows, cols, mode);
   }
   const m = toMatrix(a);
   return shapeResult(svdRaw(m, mode), m.rows, m.cols, mode);

@@ -19,10 +19,12 @@ const view: Matrix<Float64Array> = { data: buffer, rows: 0, cols: 0 };
 /**
  * The nested array `a` as a row-major float64 matrix in the reused buffer
  * (`data` is longer than rows·cols), or undefined when it is not a small,
- * regular number[][]. Valid until the next call: callers use it at once.
+ * regular number[][] (or not an array at all). Valid until the next call: callers use it at once.
  */
-export function readSmallNested(a: readonly unknown[]): Matrix<Float64Array> | undefined {
+export function readSmallNested(a: unknown): Matrix<Float64Array> | undefined {
   try {
+    // Inside the try: Array.isArray throws on a revoked Proxy.
+    if (!Array.isArray(a)) return undefined;
     const rows = a.length;
     const first: unknown = a[0];
     if (rows === 0 || !Array.isArray(first)) return undefined;
