@@ -9,7 +9,7 @@ import { toMatrix } from '../core/matrix.js';
 import { smallSvd } from '../linalg/small/small-svd.js';
 import { readSmallNested } from '../linalg/small/input.js';
 import { maxElementsCap, useSmallSvd } from '../linalg/small/route.js';
-import { svd } from '../linalg/svd.js';
+import { binding, callSync } from '../native.js';
 
 /** A row-major float64 matrix (`data` may be longer than rows·cols: a reused working buffer). */
 export interface Dense {
@@ -84,11 +84,16 @@ export function denseSvd(a: Dense, vectors: 'none' | 'thin' | 'full'): DenseSvd 
     }
     return out;
   }
+  // LAPACK straight through the addon (which checks the values and the workspace itself): `a` is a
+  // validated float64 matrix already, so the public svd()'s option and input checks would be repeated work.
   const size = rows * cols;
-  const r = svd({ data: a.data.length === size ? a.data : a.data.subarray(0, size), rows, cols }, { vectors });
+  const data = a.data.length === size ? a.data : a.data.subarray(0, size);
+  const r = callSync(() => binding.svd(data, rows, cols, mode));
   const out: DenseSvd = { s: r.s as Float64Array, k };
-  if (r.u) out.u = { data: r.u.data as Float64Array, rows: r.u.rows, cols: r.u.cols };
-  if (r.vt) out.vt = { data: r.vt.data as Float64Array, rows: r.vt.rows, cols: r.vt.cols };
+  if (mode !== 0 && r.u && r.vt) {
+    out.u = { data: r.u as Float64Array, rows, cols: mode === 2 ? rows : k };
+    out.vt = { data: r.vt as Float64Array, rows: mode === 2 ? cols : k, cols };
+  }
   return out;
 }
 

@@ -14,8 +14,8 @@
  * so that W is tall M×N) is scaled by a power of two, reduced to bidiagonal
  * form by Householder reflections (./bidiagonalize.ts), and the bidiagonal is
  * diagonalised by implicit-shift QR (./bidiagonal-qr.ts). Normwise backward
- * stable like LAPACK's ?gesdd, with the same relative convergence test as
- * its bidiagonal solver, so that column-graded matrices keep their small
+ * stable like LAPACK's ?gesdd, and, like LAPACK's bidiagonal QR, with a
+ * relative convergence test, so that column-graded matrices keep their small
  * singular values to high relative accuracy too.
  *
  * float32 input is computed in float64 and rounded once to float32 on
