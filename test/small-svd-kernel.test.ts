@@ -13,6 +13,7 @@ import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
+import { SVD } from '../src/compat/svd-js.js';
 import { SMALL_SVD_MAX_ELEMENTS, SMALL_SVD_MAX_N, useSmallSvd } from '../src/linalg/small/route.js';
 import { svd, svdvals } from '../src/linalg/svd.js';
 import { type Dense, dominantEntry, orthonormalityError } from './helpers/linalg.js';
@@ -160,5 +161,19 @@ describe.skipIf(!HAS_NUMPY)('small-matrix SVD kernel against numpy', () => {
       if (ref[i]![0] === 0) return;
       checkAgainst(c, ref[i]!, `fast-check ${c.rows}×${c.cols} #${i}`);
     });
+  });
+
+  it('the svd-js adapter’s direct result building gives the core svd’s numbers bit for bit (signs included)', () => {
+    const rng = new Rng(31);
+    for (const [m, n] of [[1, 1], [2, 2], [3, 3], [4, 3], [8, 8], [12, 12], [40, 4], [16, 10]] as [number, number][]) {
+      expect(useSmallSvd(m, n)).toBe(true);
+      const a: Dense = { data: rng.normals(m * n), rows: m, cols: n };
+      const nested = Array.from({ length: m }, (_, i) => Array.from(a.data.subarray(i * n, (i + 1) * n)));
+      const mine = SVD(nested);
+      const core = svd(a);
+      expect(mine.q).toEqual(Array.from(core.s));
+      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) expect(Object.is(mine.u[i]![j], core.u!.data[i * n + j]), `u ${m}×${n}`).toBe(true);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) expect(Object.is(mine.v[i]![j], core.vt!.data[j * n + i]), `v ${m}×${n}`).toBe(true);
+    }
   });
 });

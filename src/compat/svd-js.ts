@@ -24,7 +24,7 @@
  */
 import { invalidArgument } from '../core/errors.js';
 import { describe } from '../core/matrix.js';
-import { smallSvd } from '../linalg/small/small-svd.js';
+import { type SmallColumns, smallSvdColumns } from '../linalg/small/small-svd.js';
 import { useSmallSvd } from '../linalg/small/route.js';
 import { type Dense, denseSvd, padded2D, paddedValues, toDense } from './shared.js';
 
@@ -73,8 +73,8 @@ export function SVD(
   const m: Dense = toDense(a, 'a');
   const { rows, cols } = m;
   if (wantU && wantV && withu !== 'f' && rows >= cols && useSmallSvd(rows, cols, 1)) {
-    const r = smallSvd(m.data, rows, cols, 1, true);
-    if (r) return smallResult(r.s as Float64Array, r.u as Float64Array, r.vt as Float64Array, rows, cols, relEps);
+    const r = smallSvdColumns(m.data, rows, cols);
+    if (r) return smallResult(r, rows, cols, relEps);
   }
   const fullU = withu === 'f';
   // 'full' only where a shape needs it: the m×m U of 'f' on tall input, the n×n V of wide input.
@@ -89,22 +89,24 @@ export function SVD(
 }
 
 /**
- * The default call's result for a small tall (or square) input, straight from
- * the small kernel's working buffers (u rows×cols, vt cols×cols, row-major):
- * the generic path's intermediate objects cost a fifth of a 2×2 call.
+ * The default call's result for a small tall (or square) input, built
+ * straight from the small kernel's columns (./linalg/small/small-svd.ts
+ * smallSvdColumns): the generic path's intermediate copies and objects cost
+ * a fifth of a 2×2 call.
  */
-function smallResult(s: Float64Array, u: Float64Array, vt: Float64Array, rows: number, cols: number, relEps: number): SvdJsResult {
+function smallResult(r: SmallColumns, rows: number, cols: number, relEps: number): SvdJsResult {
+  const { u, v, order, sign } = r;
   const uOut: number[][] = new Array(rows);
   for (let i = 0; i < rows; i++) {
     const row = new Array<number>(cols);
-    for (let j = 0, o = i * cols; j < cols; j++) row[j] = u[o + j]!;
+    for (let j = 0; j < cols; j++) row[j] = sign[j]! * u[order[j]! * rows + i]!;
     uOut[i] = row;
   }
   const vOut: number[][] = new Array(cols);
   for (let i = 0; i < cols; i++) {
     const row = new Array<number>(cols);
-    for (let j = 0; j < cols; j++) row[j] = vt[j * cols + i]!;
+    for (let j = 0; j < cols; j++) row[j] = sign[j]! * v[order[j]! * cols + i]!;
     vOut[i] = row;
   }
-  return { u: uOut, q: paddedValues(s, cols, cols, relEps), v: vOut };
+  return { u: uOut, q: paddedValues(r.s, cols, cols, relEps), v: vOut };
 }

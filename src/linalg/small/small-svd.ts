@@ -40,6 +40,72 @@ export interface SmallSvd {
  * next call (for the adapters, which copy them into nested arrays at once).
  */
 export function smallSvd(a: FloatArray, m: number, n: number, mode: 0 | 1 | 2, scratchOutputs = false): SmallSvd | undefined {
+  const p = factorize(a, m, n, mode);
+  if (p === 0) return undefined;
+  const N = m < n ? m : n;
+  const f32 = a instanceof Float32Array;
+  const sOut = scratchOutputs ? scratch(Role.OutS, N) : resultArray(f32, N);
+  for (let j = 0; j < N; j++) sOut[j] = diagonal[order[j]!]! / p;
+  if (mode === 0) return { s: sOut };
+  return withVectors(f32, m, n, mode, left, right, order, sOut, scratchOutputs);
+}
+
+/**
+ * The thin SVD of a tall (m ≥ n) float64 `a` as the kernel leaves it, for
+ * adapters that build their own result shapes without an intermediate copy:
+ * σ_j = s[j]; the j-th left vector is sign[j]·u[order[j]·m …], the j-th right
+ * vector sign[j]·v[order[j]·n …] (columns of length m and n). The same
+ * numbers, signs included, as smallSvd's. Valid until the next call;
+ * undefined when the iteration did not converge.
+ */
+export interface SmallColumns {
+  s: Float64Array;
+  u: Float64Array;
+  v: Float64Array;
+  order: Int32Array;
+  sign: Float64Array;
+}
+
+const columns: SmallColumns = { s: new Float64Array(16), u: new Float64Array(0), v: new Float64Array(0), order: new Int32Array(0), sign: new Float64Array(16) };
+
+export function smallSvdColumns(a: Float64Array, m: number, n: number): SmallColumns | undefined {
+  const p = factorize(a, m, n, 1);
+  if (p === 0) return undefined;
+  if (columns.s.length < n) {
+    columns.s = new Float64Array(Math.max(n, 16));
+    columns.sign = new Float64Array(Math.max(n, 16));
+  }
+  const { s, sign } = columns;
+  for (let j = 0; j < n; j++) {
+    const c = order[j]!;
+    s[j] = diagonal[c]! / p;
+    // The sign rule of withVectors: the largest-magnitude entry of the right vector (the first on ties) positive.
+    const o = c * n;
+    let big = right[o]!;
+    let bigAbs = big < 0 ? -big : big;
+    for (let i = 1; i < n; i++) {
+      const x = right[o + i]!;
+      const ax = x < 0 ? -x : x;
+      if (ax > bigAbs) {
+        bigAbs = ax;
+        big = x;
+      }
+    }
+    sign[j] = big >= 0 ? 1 : -1;
+  }
+  columns.u = left;
+  columns.v = right;
+  columns.order = order;
+  return columns;
+}
+
+/**
+ * Bidiagonalization and QR of `a` into the working storage below: the
+ * unsorted singular values of the scaled matrix in `diagonal`, their
+ * descending order in `order`, U_W in `left` and V_W in `right` (column-major)
+ * when mode ≠ 0. Returns the scale p (σ = diagonal/p), or 0 when the QR did not converge.
+ */
+function factorize(a: FloatArray, m: number, n: number, mode: 0 | 1 | 2): number {
   const tall = m >= n;
   const M = tall ? m : n;
   const N = tall ? n : m;
@@ -74,23 +140,14 @@ export function smallSvd(a: FloatArray, m: number, n: number, mode: 0 | 1 | 2, s
   const p = scaleFor(amax);
   if (p !== 1) for (let i = 0; i < M * N; i++) w[i]! *= p;
 
-  const d = diagonal;
-  const e = superdiagonal;
-  bidiagonalize(w, M, N, d, e, tauLeft, tauRight);
-  const u = left;
-  const v = right;
+  bidiagonalize(w, M, N, diagonal, superdiagonal, tauLeft, tauRight);
   if (vectors) {
-    accumulateLeft(w, M, N, tauLeft, u, qCols);
-    accumulateRight(w, N, tauRight, v);
+    accumulateLeft(w, M, N, tauLeft, left, qCols);
+    accumulateRight(w, N, tauRight, right);
   }
-  if (!bidiagonalQr(d, e, N, u, M, v, vectors)) return undefined;
-
-  descendingOrder(d, N, order);
-  const f32 = a instanceof Float32Array;
-  const sOut = scratchOutputs ? scratch(Role.OutS, N) : resultArray(f32, N);
-  for (let j = 0; j < N; j++) sOut[j] = d[order[j]!]! / p;
-  if (!vectors) return { s: sOut };
-  return withVectors(f32, m, n, mode, u, v, order, sOut, scratchOutputs);
+  if (!bidiagonalQr(diagonal, superdiagonal, N, left, M, right, vectors)) return 0;
+  descendingOrder(diagonal, N, order);
+  return p;
 }
 
 // Working storage, reused across calls (the kernel runs to completion, never re-entrantly), grown on demand.
