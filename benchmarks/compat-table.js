@@ -2,7 +2,7 @@
 // size, the peer and the adapter timed alternately in this one process
 // (peer, adapter, peer, …), medians of process CPU time; prints peer time / adapter time (above 1:
 // the adapter is faster) as a markdown table, and the cells below target.
-// Usage: npx tsup && node benchmarks/compat-table.js [--rounds N]
+// Usage: npx tsup && node benchmarks/compat-table.js [--rounds N] [--sizes 2x2,3x3,…]
 import { COMPAT_SIZES, compatCells, loadAdapters, randomRows, targetFactor } from './lib/compat-cells.js';
 
 // Process CPU time (user + system) in ns, not wall time: on a machine shared
@@ -15,6 +15,8 @@ function cpuNow() {
 
 const roundsArg = process.argv.indexOf('--rounds');
 const ROUNDS = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 11;
+const sizesArg = process.argv.indexOf('--sizes');
+const SIZES = sizesArg > 0 ? process.argv[sizesArg + 1].split(',').map((s) => s.split('x').map(Number)) : COMPAT_SIZES;
 const cells = compatCells(await loadAdapters());
 
 /** Calls per sample so that one sample takes ≥ 3 ms (one call for slow functions). */
@@ -35,7 +37,7 @@ function sample(f, n) {
 const median = (x) => [...x].sort((a, b) => a - b)[x.length >> 1];
 // Warm-up: every small cell once through the JIT tiers before anything is timed, so that the
 // first sizes measured are not timing the optimising compiler.
-for (const [rows, cols] of COMPAT_SIZES.filter(([r, c]) => r * c <= 1024)) {
+for (const [rows, cols] of SIZES.filter(([r, c]) => r * c <= 1024)) {
   for (const cell of cells) {
     const x = cell.input(randomRows(rows, cols, 1));
     for (let i = 0; i < 3000; i++) {
@@ -46,7 +48,7 @@ for (const [rows, cols] of COMPAT_SIZES.filter(([r, c]) => r * c <= 1024)) {
 }
 const table = new Map();
 const short = [];
-for (const [rows, cols] of COMPAT_SIZES) {
+for (const [rows, cols] of SIZES) {
   const big = rows * cols >= 100_000;
   for (const cell of cells) {
     const x = cell.input(randomRows(rows, cols, rows * 7 + cols));
@@ -69,9 +71,9 @@ for (const [rows, cols] of COMPAT_SIZES) {
     console.error(`${key} ${rows}×${cols}: peer ${(median(tp) / 1e3).toFixed(2)} µs, adapter ${(median(tm) / 1e3).toFixed(2)} µs, ×${ratio.toFixed(2)}`);
   }
 }
-const header = `| adapter vs peer | ${COMPAT_SIZES.map(([r, c]) => `${r}×${c}`).join(' | ')} |`;
+const header = `| adapter vs peer | ${SIZES.map(([r, c]) => `${r}×${c}`).join(' | ')} |`;
 console.log(header);
-console.log(`| --- |${COMPAT_SIZES.map(() => ' --- |').join('')}`);
+console.log(`| --- |${SIZES.map(() => ' --- |').join('')}`);
 for (const [key, ratios] of table) {
   console.log(`| ${key} | ${ratios.map((v) => (v >= 10 ? v.toFixed(0) : v.toFixed(2))).join(' | ')} |`);
 }

@@ -1,5 +1,5 @@
 /**
- * The small-matrix path (src/linalg/small/: one-sided Jacobi SVD, cyclic
+ * The small-matrix path (src/linalg/small/: Golub–Kahan–Reinsch SVD, cyclic
  * Jacobi eigh) against independent references: numpy.linalg (one batched
  * python call), mpmath at 40 digits for the relative-accuracy claim, and the
  * LAPACK path for "users cannot tell which path ran" (same contract, same
@@ -13,7 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EffrankError } from '../src/core/errors.js';
 import { getLimits, setLimits } from '../src/linalg/backend.js';
 import { eigh, eighAsync, eigvalsh } from '../src/linalg/eigh.js';
-import { SMALL_EIGH_MAX_N, SMALL_EIGVALSH_MAX_N, SMALL_SVDVALS_MAX_N, SMALL_SVD_MAX_N, SMALL_SVD_MAX_WORK, useSmallEigh, useSmallSvd } from '../src/linalg/small/route.js';
+import { SMALL_EIGH_MAX_N, SMALL_EIGVALSH_MAX_N, SMALL_SVDVALS_MAX_N, SMALL_SVD_MAX_ELEMENTS, SMALL_SVD_MAX_N, useSmallEigh, useSmallSvd } from '../src/linalg/small/route.js';
 import { svd, svdAsync, svdvals } from '../src/linalg/svd.js';
 import {
   type Dense,
@@ -81,7 +81,7 @@ function svdShapes(): [number, number][] {
   for (const [m, n] of [[2, 1], [1, 5], [7, 3], [3, 7], [40, 4], [4, 40], [30, 20], [20, 30], [60, 12], [12, 60]] as [number, number][]) shapes.push([m, n]);
   // Just above the work limit with a small n: the LAPACK side of the crossover.
   const n = 6;
-  shapes.push([Math.floor(SMALL_SVD_MAX_WORK / (n * n)) + 1, n]);
+  shapes.push([Math.floor(SMALL_SVD_MAX_ELEMENTS / n) + 1, n]);
   return shapes;
 }
 
@@ -110,10 +110,11 @@ describe('small-matrix path: routing', () => {
     expect(useSmallEigh(SMALL_EIGH_MAX_N + 1)).toBe(false);
     expect(useSmallEigh(SMALL_EIGVALSH_MAX_N, false)).toBe(true);
     expect(useSmallEigh(SMALL_EIGVALSH_MAX_N + 1, false)).toBe(false);
-    // A full U of a long matrix (an M×M completion) goes to LAPACK; its thin SVD stays small.
-    expect(useSmallSvd(500, 1, 2)).toBe(false);
-    expect(useSmallSvd(500, 1, 1)).toBe(true);
-    expect(useSmallSvd(1, 500, 2)).toBe(false);
+    // A full U of a long matrix (an M×M accumulation) goes to LAPACK; its thin SVD stays small.
+    expect(useSmallSvd(SMALL_SVD_MAX_ELEMENTS, 1, 2)).toBe(false);
+    expect(useSmallSvd(SMALL_SVD_MAX_ELEMENTS, 1, 1)).toBe(true);
+    expect(useSmallSvd(SMALL_SVD_MAX_ELEMENTS + 1, 1, 1)).toBe(false);
+    expect(useSmallSvd(1, SMALL_SVD_MAX_ELEMENTS, 2)).toBe(false);
     withLapackForced(() => expect(useSmallSvd(3, 3)).toBe(false));
   });
 });

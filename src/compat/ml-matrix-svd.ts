@@ -304,7 +304,15 @@ function readRows(value: MatrixSource, rows: number, columns: number, out: Float
     const row: unknown = rowData[i];
     if (!(row instanceof Float64Array) || row.length !== columns) return false;
   }
-  for (let i = 0; i < rows; i++) out.set(rowData[i] as Float64Array, i * columns);
+  // A plain loop for short rows: TypedArray.prototype.set has a fixed cost of its own.
+  if (columns <= 32) {
+    for (let i = 0; i < rows; i++) {
+      const row = rowData[i] as Float64Array;
+      for (let j = 0, o = i * columns; j < columns; j++) out[o + j] = row[j]!;
+    }
+  } else {
+    for (let i = 0; i < rows; i++) out.set(rowData[i] as Float64Array, i * columns);
+  }
   return true;
 }
 
@@ -318,7 +326,7 @@ export function buildMatrix(cls: MatrixClass, rows: number, columns: number, dat
   const size = rows * columns;
   if (isRowStoredClass(cls)) {
     const out = new (cls as unknown as new (r: number, c: number) => CompatMatrix & { data: Float64Array[] })(rows, columns);
-    if (data instanceof Float64Array) {
+    if (data instanceof Float64Array && columns > 32) {
       for (let i = 0; i < rows; i++) out.data[i]!.set(data.subarray(i * columns, (i + 1) * columns));
     } else {
       for (let i = 0; i < rows; i++) {
@@ -334,7 +342,19 @@ export function buildMatrix(cls: MatrixClass, rows: number, columns: number, dat
 
 const rowStored = new WeakMap<object, boolean>();
 
+// The last class asked about: a WeakMap lookup costs about as much as a 2×2 SVD's result matrix.
+let lastClass: MatrixClass | undefined;
+let lastRowStored = false;
+
 function isRowStoredClass(cls: MatrixClass): boolean {
+  if (cls === lastClass) return lastRowStored;
+  const result = probeRowStored(cls);
+  lastClass = cls;
+  lastRowStored = result;
+  return result;
+}
+
+function probeRowStored(cls: MatrixClass): boolean {
   let known = rowStored.get(cls);
   if (known === undefined) {
     known = false;
@@ -430,7 +450,7 @@ function zerosOf(size: number): Float64Array | number[] {
  * positive) is not symmetric under transposition, so the adapter uses one
  * that is: for each pair (uᵢ, vᵢ), the largest-magnitude entry of the two
  * together is positive, the one in the longer vector on a tie (for square
- * matrices, vᵢ's). A transposed input gives the Jacobi or LAPACK kernel the
+ * matrices, vᵢ's). A transposed input gives the small or LAPACK kernel the
  * same numbers in the same order, so the mirrored results agree bit for bit.
  */
 function mirrorSigns(u: Float64Array | number[], v: Float64Array | number[], m: number, n: number, k: number): void {
@@ -450,7 +470,7 @@ function mirrorSigns(u: Float64Array | number[], v: Float64Array | number[], m: 
 
 // ---------------------------------------------------------------------------
 
-/** ml-matrix's `SingularValueDecomposition`, computed by effrank (the Jacobi kernel when small, else LAPACK). */
+/** ml-matrix's `SingularValueDecomposition`, computed by effrank (the Golub–Kahan–Reinsch kernel when small, else LAPACK). */
 export class SingularValueDecomposition {
   /** Rows of the input. */
   readonly m: number;

@@ -6,10 +6,10 @@ import { freemem } from 'node:os';
 
 import { EffrankError } from '../core/errors.js';
 import { toMatrix } from '../core/matrix.js';
-import { binding } from '../native.js';
-import { jacobiSvd } from '../linalg/small/jacobi-svd.js';
-import { useSmallSvd } from '../linalg/small/route.js';
-import { svd } from '../linalg/svd.js';
+import { smallSvd } from '../linalg/small/small-svd.js';
+import { readSmallNested } from '../linalg/small/input.js';
+import { maxElementsCap, useSmallSvd } from '../linalg/small/route.js';
+import { binding, callSync } from '../native.js';
 
 /** A row-major float64 matrix (`data` may be longer than rows·cols: a reused working buffer). */
 export interface Dense {
@@ -18,23 +18,20 @@ export interface Dense {
   cols: number;
 }
 
-/** Inputs up to this many entries are read into a reused buffer (they go to the Jacobi kernel, which copies them). */
+/** Inputs up to this many entries are read into a reused buffer (they go to the small kernel, which copies them). */
 const SCRATCH_INPUT = 512;
 const inputBuffer = new Float64Array(SCRATCH_INPUT);
 
 /**
  * Any input effrank accepts (number[][], rows of typed arrays, `{ data, rows, cols }`), as float64.
- * A small, well-formed number[][] is read into a reused buffer: a fresh
- * Float64Array of more than 8 entries costs V8 an off-heap allocation (about
- * as much as a whole 3×3 SVD). Anything irregular goes to `toMatrix`, the one
+ * A small, well-formed number[][] is read into a reused buffer
+ * (src/linalg/small/input.ts); anything irregular goes to `toMatrix`, the one
  * owner of input validation, which throws its usual error. The buffer is
  * valid until the next call: callers use it at once (or copy it).
  */
 export function toDense(a: unknown, name = 'a'): Dense {
-  if (Array.isArray(a)) {
-    const fast = smallNested(a);
-    if (fast) return fast;
-  }
+  const fast = readSmallNested(a);
+  if (fast) return fast;
   const m = toMatrix(a, name);
   const data = m.data instanceof Float64Array ? m.data : Float64Array.from(m.data);
   return { data, rows: m.rows, cols: m.cols };
@@ -56,25 +53,6 @@ export function keep(data: Float64Array, size: number): Float64Array | number[] 
   return out;
 }
 
-function smallNested(a: unknown[]): Dense | undefined {
-  const rows = a.length;
-  const first = a[0];
-  if (rows === 0 || !Array.isArray(first)) return undefined;
-  const cols = first.length;
-  if (cols === 0 || rows * cols > SCRATCH_INPUT) return undefined;
-  const data = inputBuffer;
-  for (let i = 0; i < rows; i++) {
-    const row: unknown = a[i];
-    if (!Array.isArray(row) || row.length !== cols) return undefined;
-    for (let j = 0; j < cols; j++) {
-      const v: unknown = row[j];
-      if (typeof v !== 'number') return undefined;
-      data[i * cols + j] = v;
-    }
-  }
-  return { data, rows, cols };
-}
-
 export interface DenseSvd {
   /** Descending, min(rows, cols) entries (the first k of `s`: it may be a longer working buffer). */
   s: Float64Array;
@@ -89,7 +67,7 @@ const MODES = { none: 0, thin: 1, full: 2 } as const;
 
 /**
  * effrank's SVD of a float64 matrix (see src/linalg/svd.ts for the sign
- * convention). Small matrices come back in the Jacobi kernel's working
+ * convention). Small matrices come back in the small kernel's working
  * buffers, valid until the next SVD: the adapters copy them into their own
  * result shapes at once, so no intermediate typed array is allocated.
  */
@@ -97,7 +75,7 @@ export function denseSvd(a: Dense, vectors: 'none' | 'thin' | 'full'): DenseSvd 
   const { rows, cols } = a;
   const k = Math.min(rows, cols);
   const mode = MODES[vectors];
-  const small = useSmallSvd(rows, cols, mode) ? jacobiSvd(a.data, rows, cols, mode, true) : undefined;
+  const small = useSmallSvd(rows, cols, mode) ? smallSvd(a.data, rows, cols, mode, true) : undefined;
   if (small) {
     const out: DenseSvd = { s: small.s as Float64Array, k };
     if (mode !== 0) {
@@ -106,11 +84,16 @@ export function denseSvd(a: Dense, vectors: 'none' | 'thin' | 'full'): DenseSvd 
     }
     return out;
   }
+  // LAPACK straight through the addon (which checks the values and the workspace itself): `a` is a
+  // validated float64 matrix already, so the public svd()'s option and input checks would be repeated work.
   const size = rows * cols;
-  const r = svd({ data: a.data.length === size ? a.data : a.data.subarray(0, size), rows, cols }, { vectors });
+  const data = a.data.length === size ? a.data : a.data.subarray(0, size);
+  const r = callSync(() => binding.svd(data, rows, cols, mode));
   const out: DenseSvd = { s: r.s as Float64Array, k };
-  if (r.u) out.u = { data: r.u.data as Float64Array, rows: r.u.rows, cols: r.u.cols };
-  if (r.vt) out.vt = { data: r.vt.data as Float64Array, rows: r.vt.rows, cols: r.vt.cols };
+  if (mode !== 0 && r.u && r.vt) {
+    out.u = { data: r.u as Float64Array, rows, cols: mode === 2 ? rows : k };
+    out.vt = { data: r.vt as Float64Array, rows: mode === 2 ? cols : k, cols };
+  }
   return out;
 }
 
@@ -164,7 +147,7 @@ const CHECK_MEMORY_ABOVE_BYTES = 64 * 2 ** 20;
  * the system reports available: the same rule as the native workspace check.
  */
 export function ensureAllocatable(elements: number, what: string): void {
-  const cap = binding.getMaxElements();
+  const cap = maxElementsCap();
   if (cap !== 0 && elements > cap) {
     throw new EffrankError('ERR_OUT_OF_MEMORY', `${what} needs ${elements} elements, above the maxElements cap of ${cap}`);
   }

@@ -8,6 +8,7 @@
  */
 import { checkNonNegativeInteger, checkPositiveInteger, readOptions } from '../core/options.js';
 import { type NativeBackendInfo, binding, callSync, packageRoot } from '../native.js';
+import { noteMaxElements } from './small/route.js';
 
 /** The BLAS, threads and versions in use (see NativeBackendInfo), and where the addon was loaded from. */
 export interface BackendInfo extends Omit<NativeBackendInfo, 'pendingInThisThread'> {
@@ -38,11 +39,14 @@ export function setLimits(opts: Partial<Limits>): void {
   if (limits.maxElements !== undefined) {
     const cap = checkNonNegativeInteger(limits.maxElements, 'setLimits: maxElements');
     callSync(() => binding.setMaxElements(cap));
+    noteMaxElements(cap);
   }
 }
 
 export function getLimits(): Limits {
-  return { maxElements: binding.getMaxElements() };
+  const maxElements = binding.getMaxElements();
+  noteMaxElements(maxElements);
+  return { maxElements };
 }
 
 /** Jobs queued or running on effrank's job thread, across the process. */

@@ -16,6 +16,7 @@ import { type ArrayOf, type FloatArray, type Matrix, type MatrixInput, toMatrix 
 import { binding, callAsync, callSync } from '../native.js';
 import { readOptions } from '../core/options.js';
 import { jacobiEigh } from './small/jacobi-eigh.js';
+import { readSmallNested } from './small/input.js';
 import { useSmallEigh } from './small/route.js';
 
 export interface EighOptions {
@@ -43,12 +44,26 @@ function shapeResult<T extends FloatArray>(raw: { values: FloatArray; vectors?: 
 }
 
 export function eigh<A extends MatrixInput>(a: A, opts?: EighOptions): EighResult<ArrayOf<A>> {
+  if (opts === undefined) return eighOf(a, true, false);
   const options = readOptions(opts, 'eigh', ['vectors', 'check']);
   const m = square(a);
   const vectors = options.vectors ?? true;
   const check = options.check ?? false;
   const small = useSmallEigh(m.rows, Boolean(vectors)) ? jacobiEigh(m.data, m.rows, Boolean(vectors), Boolean(check)) : undefined;
   const raw = small ?? callSync(() => binding.eigh(m.data, m.rows, vectors, check));
+  return shapeResult(raw, m.rows);
+}
+
+/** eigh with its options read; a small square number[][] is read into a reused buffer (./small/input.ts). */
+function eighOf<T extends FloatArray>(a: unknown, vectors: boolean, check: boolean): EighResult<T> {
+  const small = readSmallNested(a);
+  if (small !== undefined && small.rows === small.cols && useSmallEigh(small.rows, vectors)) {
+    const n = small.rows;
+    const raw = jacobiEigh(small.data, n, vectors, check) ?? callSync(() => binding.eigh(small.data.slice(0, n * n), n, vectors, check));
+    return shapeResult(raw, n);
+  }
+  const m = square(a);
+  const raw = (useSmallEigh(m.rows, vectors) ? jacobiEigh(m.data, m.rows, vectors, check) : undefined) ?? callSync(() => binding.eigh(m.data, m.rows, vectors, check));
   return shapeResult(raw, m.rows);
 }
 
@@ -65,7 +80,7 @@ export async function eighAsync<A extends MatrixInput>(a: A, opts?: EighOptions)
 
 /** Eigenvalues only, ascending. */
 export function eigvalsh<A extends MatrixInput>(a: A, opts?: { check?: boolean }): ArrayOf<A> {
-  return eigh(a, { vectors: false, check: readOptions(opts, 'eigvalsh', ['check']).check }).values;
+  return eighOf<ArrayOf<A>>(a, false, Boolean(readOptions(opts, 'eigvalsh', ['check']).check)).values;
 }
 
 export async function eigvalshAsync<A extends MatrixInput>(a: A, opts?: { check?: boolean }): Promise<ArrayOf<A>> {

@@ -1,34 +1,42 @@
 /**
- * Which path a decomposition takes: the small-matrix Jacobi kernels in this
- * folder, or LAPACK through the addon. Both meet the same contract, so only
- * speed depends on these crossovers. Measured with
- * benchmarks/small-crossover.js (process CPU time, both paths alternating in
- * one process; 2026-12-01, the 2-core machine loaded by other jobs), ratio
- * LAPACK time / Jacobi time:
+ * Which path a decomposition takes: the small-matrix kernels in this folder
+ * (Golub–Kahan–Reinsch SVD, cyclic Jacobi eigh), or LAPACK through the addon.
+ * Both meet the same contract, so only speed depends on these crossovers.
+ * Measured with benchmarks/small-crossover.js (process CPU time, both paths
+ * alternating in one process; 2026-12-02, the 2-core machine loaded by other
+ * jobs, load 3), ratio LAPACK time / small-path time:
  *
- * | size  | svd  | svdvals | eigh | eigvalsh |
- * | ----- | ---- | ------- | ---- | -------- |
- * | 2×2   | 2.81 | 3.58    | 7.03 | 4.48     |
- * | 3×3   | 1.85 | 4.89    | 4.44 | 4.12     |
- * | 4×4   | 3.34 | 3.47    | 3.21 | 3.27     |
- * | 6×6   | 1.48 | 1.67    | 1.85 | 1.32     |
- * | 8×8   | 1.44 | 0.90    | 1.07 | 0.81     |
- * | 10×10 | 0.81 | 0.62    | 0.72 | 0.61     |
- * | 32×4  | 1.72 | 1.11    |      |          |
- * | 64×4  | 0.88 | 0.73    |      |          |
+ * | size   | svd  | svdvals |
+ * | ------ | ---- | ------- |
+ * | 6×6    | 2.11 | 1.61    |
+ * | 8×8    | 1.53 | 1.16    |
+ * | 10×10  | 1.15 | 1.00    |
+ * | 12×12  | 1.13 | 0.94    |
+ * | 14×14  | 0.85 | 0.68    |
+ * | 16×16  | 0.85 | 0.68    |
+ * | 32×4   | 1.18 | 1.42    |
+ * | 64×4   | 0.78 | 1.08    |
+ * | 16×8   | 1.24 | 1.28    |
+ * | 24×8   | 0.96 | 1.01    |
+ * | 20×12  | 0.85 | 0.74    |
  *
- * One-sided Jacobi costs (sweeps)·~3·M·N² flops with 4–8 sweeps, against
- * LAPACK's fixed 2–4 µs plus its own O(M·N²) work: it wins while N = min(m, n)
- * is small and M·N² stays below the work limit.
+ * The bidiagonal QR's rotations are a chain of dependent square roots and
+ * divisions (~10 ns each here), about 4N² of them, and with vectors each
+ * rotation also sweeps two columns of length M: the kernel wins while N and
+ * M·N stay small. LAPACK's fixed cost is 2–4 µs a call.
+ *
+ * The eigensolver's crossover (Jacobi against ?syevd): 2×2 7.0, 4×4 3.2,
+ * 6×6 1.85, 8×8 1.07, 10×10 0.72 with vectors; values only 4.5, 3.3, 1.3, 0.8, 0.6.
  */
 import { binding } from '../../native.js';
 
-/** Largest min(m, n) for the Jacobi SVD with vectors, and for values only. */
-export const SMALL_SVD_MAX_N = 8;
-export const SMALL_SVDVALS_MAX_N = 7;
-/** Largest M·N² (M = max(m, n)) for the Jacobi SVD. */
-export const SMALL_SVD_MAX_WORK = 512;
-/** Largest M for a full SVD on the Jacobi path. */
+/** Largest min(m, n) for the small SVD with vectors, and for values only. */
+export const SMALL_SVD_MAX_N = 12;
+export const SMALL_SVDVALS_MAX_N = 10;
+/** Largest m·n for the small SVD with vectors, and for values only. */
+export const SMALL_SVD_MAX_ELEMENTS = 160;
+export const SMALL_SVDVALS_MAX_ELEMENTS = 128;
+/** Largest M for a full SVD on the small path. */
 export const SMALL_FULL_MAX_M = 16;
 /** Largest n for the Jacobi eigensolver with vectors, and for values only. */
 export const SMALL_EIGH_MAX_N = 8;
@@ -37,18 +45,36 @@ export const SMALL_EIGVALSH_MAX_N = 7;
 /**
  * The small path is skipped while a `setLimits({ maxElements })` cap is set,
  * so that a cap small enough to fail LAPACK's workspace check still fails.
+ * The cap is mirrored here (read once at load, then kept by `setLimits`)
+ * rather than asked of the addon on every call, which costs ~30 ns — a tenth
+ * of a 2×2 SVD. A cap set from another worker thread (the addon's cap is
+ * per process) reaches this thread's mirror at its own next `setLimits` or
+ * `getLimits`; the small path never needs more than a few hundred elements.
  */
+let cap: number = binding.getMaxElements();
+
+/** Called by setLimits/getLimits with the addon's cap. */
+export function noteMaxElements(maxElements: number): void {
+  cap = maxElements;
+}
+
+/** The `setLimits({ maxElements })` cap as this thread last saw it (0: none). */
+export function maxElementsCap(): number {
+  return cap;
+}
+
 function uncapped(): boolean {
-  return binding.getMaxElements() === 0;
+  return cap === 0;
 }
 
 /** mode: 0 values only, 1 thin, 2 full (as the addon's svd). */
 export function useSmallSvd(m: number, n: number, mode: 0 | 1 | 2 = 1): boolean {
   const N = m < n ? m : n;
   const M = m < n ? n : m;
-  // A full U (or Vᵀ) of a long matrix is an M×M basis completion, O(M³): LAPACK's job.
+  // A full U (or Vᵀ) of a long matrix is an M×M accumulation, O(M²·N): LAPACK's job.
   if (mode === 2 && M > SMALL_FULL_MAX_M) return false;
-  return N <= (mode === 0 ? SMALL_SVDVALS_MAX_N : SMALL_SVD_MAX_N) && M * N * N <= SMALL_SVD_MAX_WORK && uncapped();
+  if (mode === 0) return N <= SMALL_SVDVALS_MAX_N && M * N <= SMALL_SVDVALS_MAX_ELEMENTS && uncapped();
+  return N <= SMALL_SVD_MAX_N && M * N <= SMALL_SVD_MAX_ELEMENTS && uncapped();
 }
 
 export function useSmallEigh(n: number, vectors = true): boolean {

@@ -12,15 +12,14 @@ const pools: Float64Array[] = [];
 
 /** The working buffers, one per role (an index into the pool). */
 export const enum Role {
+  /** Jacobi eigh: the matrix being rotated. */
   Work,
+  /** Jacobi eigh: the eigenvectors. */
   Vectors,
-  Norms,
-  Sigma,
-  Basis,
+  /** The small SVD's results when the caller asked for working buffers. */
   OutS,
   OutU,
   OutVt,
-  Dead,
 }
 
 /** A Float64Array of at least `length` entries for `role`; its contents are left over from the last call. */
@@ -51,7 +50,8 @@ export function maxAbsChecked(a: FloatArray, count: number, what: string, indexe
   return amax;
 }
 
-function nonFinite(a: FloatArray, count: number, what: string, indexed: boolean): EffrankError {
+/** The LAPACK path's ERR_NON_FINITE for `a` (see maxAbsChecked). */
+export function nonFinite(a: FloatArray, count: number, what: string, indexed: boolean): EffrankError {
   if (!indexed) return new EffrankError('ERR_NON_FINITE', `${what} contains NaN or an infinite value`);
   for (let i = 0; i < count; i++) {
     const x = a[i]!;
