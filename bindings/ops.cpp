@@ -205,6 +205,8 @@ SpectrumOp::SpectrumOp(const Napi::CallbackInfo& info, bool gramInput) : ofGram(
     thresholds = Input::fromOptional(info[8], "thresholds");
     req.inertiaResolution = toDouble(info[9], "inertiaResolution");
     req.maxThreads = static_cast<int>(std::max(0.0, std::min(1024.0, toDouble(info[10], "maxThreads"))));
+    req.escalateResolution = info[11].IsUndefined() ? 0 : std::max(0.0, toDouble(info[11], "escalateResolution"));
+    req.mayCount = info[12].IsUndefined() || toBool(info[12]);
   }
   checkThresholds(thresholds);
   req.thresholdCount = static_cast<Index>(thresholds.length());

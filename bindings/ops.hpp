@@ -105,7 +105,7 @@ struct EigvalshBatchedOp {
 };
 
 // spectrum(data, rows, cols, weights | null, scale, center, side 0|1|2, float64,
-//          thresholds | null, inertiaResolution, maxThreads)
+//          thresholds | null, inertiaResolution, maxThreads, escalateResolution = 0, mayCount = true)
 //   -> { values: Float64Array | null (descending), counts: Float64Array | null, unresolved, lower, upper, float64 }
 // gramSpectrum(gram, n, thresholds | null, inertiaResolution, maxThreads) -> the same.
 // See native/linalg.hpp (the spectrum engine) for what each field means.

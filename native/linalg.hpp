@@ -100,6 +100,14 @@ struct SpectrumRequest {
   Index thresholdCount = 0;
   double inertiaResolution = 0;
   int maxThreads = 0;               // cap on BLAS threads for this job (0: no cap)
+  // > 0, for a float32 Gram: when it cannot resolve the smallest threshold
+  // for sure (by the Gram's largest diagonal entry, a lower bound on λ_max,
+  // found before the Gram is formed), form it in float64 in this same job
+  // and decide with this resolution instead. Saves the caller a round trip.
+  double escalateResolution = 0;
+  // false: the thresholds only decide "unresolved for sure" (and escalation);
+  // the eigenvalues are computed, never counts by inertia.
+  bool mayCount = true;
 };
 
 struct SpectrumResult {

@@ -73,7 +73,7 @@ void decide(const Acc* g, Index n, const SpectrumRequest& req, double* values, d
       r.unresolved = true;  // the caller takes a finer route; eigenvalues here would be noise
       return;
     }
-    if (minT >= req.inertiaResolution * r.upper) {
+    if (req.mayCount && minT >= req.inertiaResolution * r.upper) {
       for (Index i = 0; i < req.thresholdCount; ++i) {
         counts[i] = static_cast<double>(countEigenvaluesAbove<Acc>(g, n, req.thresholds[i]));
       }
@@ -106,9 +106,41 @@ bool formGram(const T* a, Index m, Index n, const SpectrumRequest& req, const do
   return allFinite(g, static_cast<std::size_t>(dim) * static_cast<std::size_t>(dim));
 }
 
+// The largest diagonal entry of M (primal) or K (dual), from the features in
+// float64 without forming either: a lower bound on λ_max.
+template <class T>
+double largestGramDiagonal(const T* a, Index m, Index n, const SpectrumRequest& req, const double* mean) {
+  const bool primal = req.side == SpectrumSide::Primal;
+  std::vector<double> diag = allocate<double>(static_cast<std::size_t>(primal ? n : m), "Gram diagonal");
+  for (Index r = 0; r < m; ++r) {
+    const double w = req.weights ? req.weights[r] : 1.0;
+    const T* row = a + r * n;
+    double rowSum = 0;
+    for (Index j = 0; j < n; ++j) {
+      const double x = static_cast<double>(row[j]) - (mean ? mean[j] : 0.0);
+      if (primal) diag[j] += w * x * x;
+      else rowSum += x * x;
+    }
+    if (!primal) diag[r] = w * rowSum;
+  }
+  return req.scale * *std::max_element(diag.begin(), diag.end());
+}
+
 template <class T, class Acc>
 void gramRoute(const T* a, Index m, Index n, const SpectrumRequest& req, const double* mean, double* values, double* counts,
                SpectrumResult& r) {
+  if constexpr (std::is_same<Acc, float>::value) {
+    if (req.escalateResolution > 0 && req.thresholdCount > 0) {
+      const double minT = *std::min_element(req.thresholds, req.thresholds + req.thresholdCount);
+      if (minT < req.inertiaResolution * largestGramDiagonal<T>(a, m, n, req, mean)) {
+        SpectrumRequest wide = req;
+        wide.inertiaResolution = req.escalateResolution;
+        wide.escalateResolution = 0;
+        gramRoute<T, double>(a, m, n, wide, mean, values, counts, r);
+        return;
+      }
+    }
+  }
   const Index dim = spectrumDimension(m, n, req.side);
   const std::size_t size = static_cast<std::size_t>(dim) * static_cast<std::size_t>(dim);
   auto g = allocateRaw<Acc>(size, "Gram");

@@ -84,13 +84,16 @@ export interface Binding {
   svdvalsBatchedAsync(data: FloatArray, count: number, rows: number, cols: number): Promise<FloatArray>;
   eigvalshBatched(data: FloatArray, count: number, n: number): FloatArray;
   eigvalshBatchedAsync(data: FloatArray, count: number, n: number): Promise<FloatArray>;
+  /** escalateResolution > 0, mayCount: see SpectrumRequest in native/linalg.hpp (float32 → float64 within the job; thresholds that only check resolution). */
   spectrum(
     data: FloatArray, rows: number, cols: number, weights: Float64Array | null, scale: number, center: boolean,
     side: 0 | 1 | 2, float64: boolean, thresholds: Float64Array | null, inertiaResolution: number, maxThreads: number,
+    escalateResolution: number, mayCount: boolean,
   ): NativeSpectrum;
   spectrumAsync(
     data: FloatArray, rows: number, cols: number, weights: Float64Array | null, scale: number, center: boolean,
     side: 0 | 1 | 2, float64: boolean, thresholds: Float64Array | null, inertiaResolution: number, maxThreads: number,
+    escalateResolution: number, mayCount: boolean,
   ): Promise<NativeSpectrum>;
   gramSpectrum(gram: Float64Array, n: number, thresholds: Float64Array | null, inertiaResolution: number, maxThreads: number): NativeSpectrum;
   gramSpectrumAsync(

@@ -83,10 +83,13 @@ function counted(counts: Float64Array, req: SpectrumRequest, base: Pick<Spectrum
 function* featureJob(
   src: MatrixSource, f: PreparedFeatures, side: Side | 'svd', float64: boolean,
   thresholds: Float64Array | null, inertiaResolution: number, maxThreads: number,
+  { escalateResolution = 0, mayCount = true }: { escalateResolution?: number; mayCount?: boolean } = {},
 ): Plan<NativeSpectrum> {
   const { data, rows, cols } = src.matrix;
   const w = src.weights ?? null;
-  const args = [data, rows, cols, w, f.scale, f.center, SIDE_CODE[side], float64, thresholds, inertiaResolution, maxThreads] as const;
+  const args = [
+    data, rows, cols, w, f.scale, f.center, SIDE_CODE[side], float64, thresholds, inertiaResolution, maxThreads, escalateResolution, mayCount,
+  ] as const;
   return (yield step(
     () => callSync(() => binding.spectrum(...args)),
     () => callAsync(() => binding.spectrumAsync(...args)),
@@ -149,14 +152,24 @@ export function* spectrumPlan(f: PreparedFeatures, req: SpectrumRequest, copyFor
   const count = mayCountByInertia(method, { eps: req.eps, relative, needEigenvalues: req.needEigenvalues ?? false });
   const minEps = req.eps ? Math.min(...req.eps) : Infinity;
   const ladder = precisionLadder(method, f.dtype).filter((p, i, all) => !(req.startPrecision === 'float64' && p === 'float32' && i < all.length - 1));
-  for (const precision of ladder) {
+  let float64Tried = false;
+  for (const [i, precision] of ladder.entries()) {
     const resolution = gramResolution(precision);
     const last = method !== 'auto';
     // A relative ε below the resolution is unresolved whatever λ_max is.
     if (!last && relative && minEps < resolution) continue;
+    if (precision === 'float64' && float64Tried) continue; // the float32 job went on in float64 itself
     const float64 = precision === 'float64' && f.dtype === 'float32';
-    const thresholds = count ? Float64Array.from(req.eps!) : null;
-    const r = yield* featureJob(src, f, side, float64, thresholds, method === 'inertia' ? 0 : resolution, maxThreads);
+    // Absolute thresholds also go to jobs that must compute eigenvalues: the
+    // job then skips an eigendecomposition that could not resolve them, and
+    // float32 with a float64 rung next takes that rung itself (one job, not two).
+    const checks = !last && req.eps !== undefined && !relative;
+    const thresholds = count || checks ? Float64Array.from(req.eps!) : null;
+    const escalate = checks && precision === 'float32' && ladder[i + 1] === 'float64' ? gramResolution('float64') : 0;
+    const r = yield* featureJob(src, f, side, float64, thresholds, method === 'inertia' ? 0 : resolution, maxThreads, {
+      escalateResolution: escalate, mayCount: count,
+    });
+    if (r.float64) float64Tried = true;
     const dtype: DType = r.float64 ? 'float64' : precision;
     const base = { side, dtype, resolution: gramResolution(dtype) };
     if (r.counts) return counted(r.counts, req, base);
