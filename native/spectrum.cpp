@@ -106,24 +106,43 @@ bool formGram(const T* a, Index m, Index n, const SpectrumRequest& req, const do
   return allFinite(g, static_cast<std::size_t>(dim) * static_cast<std::size_t>(dim));
 }
 
-// The largest diagonal entry of M (primal) or K (dual), from the features in
-// float64 without forming either: a lower bound on λ_max.
+// A lower bound on λ_max of M (K has the same nonzero eigenvalues), from the
+// features in float64 without forming M: the largest of M's diagonal and
+// the Rayleigh quotients of two power steps from the all-ones vector (a
+// shared offset or sign in the columns makes λ_max far above any diagonal
+// entry, and the ones vector finds it). 3 passes over the features.
 template <class T>
-double largestGramDiagonal(const T* a, Index m, Index n, const SpectrumRequest& req, const double* mean) {
-  const bool primal = req.side == SpectrumSide::Primal;
-  std::vector<double> diag = allocate<double>(static_cast<std::size_t>(primal ? n : m), "Gram diagonal");
-  for (Index r = 0; r < m; ++r) {
-    const double w = req.weights ? req.weights[r] : 1.0;
-    const T* row = a + r * n;
-    double rowSum = 0;
-    for (Index j = 0; j < n; ++j) {
-      const double x = static_cast<double>(row[j]) - (mean ? mean[j] : 0.0);
-      if (primal) diag[j] += w * x * x;
-      else rowSum += x * x;
+double lambdaMaxLowerBound(const T* a, Index m, Index n, const SpectrumRequest& req, const double* mean) {
+  const auto centred = [&](Index r, Index j) { return static_cast<double>(a[r * n + j]) - (mean ? mean[j] : 0.0); };
+  const auto weight = [&](Index r) { return req.weights ? req.weights[r] : 1.0; };
+  std::vector<double> v(static_cast<std::size_t>(n), 1.0), next = allocate<double>(static_cast<std::size_t>(n), "power step");
+  double best = 0, maxDiag = 0;
+  std::vector<double> diag = allocate<double>(static_cast<std::size_t>(n), "Gram diagonal");
+  for (int step = 0; step < 2; ++step) {
+    double vv = 0, uWu = 0;
+    for (Index j = 0; j < n; ++j) vv += v[j] * v[j];
+    std::fill(next.begin(), next.end(), 0.0);
+    for (Index r = 0; r < m; ++r) {
+      const double w = weight(r);
+      double u = 0;
+      for (Index j = 0; j < n; ++j) {
+        const double x = centred(r, j);
+        u += x * v[j];
+        if (step == 0) diag[j] += w * x * x;
+      }
+      uWu += w * u * u;
+      if (step == 0) {
+        for (Index j = 0; j < n; ++j) next[j] += w * u * centred(r, j);
+      }
     }
-    if (!primal) diag[r] = w * rowSum;
+    if (vv > 0) best = std::max(best, uWu / vv);
+    if (step == 0) {
+      v.swap(next);
+      maxDiag = *std::max_element(diag.begin(), diag.end());
+    }
   }
-  return req.scale * *std::max_element(diag.begin(), diag.end());
+  const double bound = req.scale * std::max(best, maxDiag);
+  return std::isfinite(bound) ? bound : 0;  // an overflowing bound proves nothing
 }
 
 template <class T, class Acc>
@@ -132,7 +151,7 @@ void gramRoute(const T* a, Index m, Index n, const SpectrumRequest& req, const d
   if constexpr (std::is_same<Acc, float>::value) {
     if (req.escalateResolution > 0 && req.thresholdCount > 0) {
       const double minT = *std::min_element(req.thresholds, req.thresholds + req.thresholdCount);
-      if (minT < req.inertiaResolution * largestGramDiagonal<T>(a, m, n, req, mean)) {
+      if (minT < req.inertiaResolution * lambdaMaxLowerBound<T>(a, m, n, req, mean)) {
         SpectrumRequest wide = req;
         wide.inertiaResolution = req.escalateResolution;
         wide.escalateResolution = 0;

@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { GramAccumulator, epsRank, epsRankAsync, epsRankDetailed, rankReport, spectrum, spectrumAsync } from '../src/index.js';
 import { addRowOffset, asInput, epsBetween, geometric, knownFeatures, roughWeights, toF32, trapezoid } from './helpers-rank/known.js';
-import { randn } from './helpers/linalg.js';
+import { gramRef, jacobiEigenvalues, randn } from './helpers/linalg.js';
+import { binding } from '../src/native.js';
 import { Rng } from './helpers/rng.js';
 
 const SHAPES = [
@@ -217,4 +218,48 @@ describe('inputs that cannot be read', () => {
     ];
     for (const f of calls) expect(f).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
   });
+});
+
+describe('one native job where the float32 rung cannot resolve ε (escalateResolution, mayCount)', () => {
+  const RES32 = 100 * 2 ** -23;
+  const RES64 = 100 * 2 ** -52;
+  /** Descending eigenvalues of FᵀF for the float32 data, in float64 JS. */
+  const reference = (f: { data: Float32Array; rows: number; cols: number }) =>
+    jacobiEigenvalues(gramRef({ data: Float64Array.from(f.data), rows: f.rows, cols: f.cols })).sort((a, b) => b - a);
+
+  it('a known spectrum below float32’s resolution: float64 eigenvalues (or counts) from the float32 job itself', () => {
+    const f = toF32(knownFeatures({ N: 60, lambda: geometric(12, 1, 0.1), seed: 41 }));
+    const ref = reference(f);
+    const eps = new Float64Array([3e-9]);
+    const run = (escalate: number, mayCount: boolean) =>
+      binding.spectrum(f.data, f.rows, f.cols, null, 1, false, 0, false, eps, RES32, 0, escalate, mayCount);
+    const plain = run(0, false);
+    expect(plain.unresolved).toBe(true);
+    expect(plain.values).toBeNull();
+    const wide = run(RES64, false);
+    expect(wide.float64).toBe(true);
+    expect(wide.counts).toBeNull(); // mayCount false: eigenvalues, never inertia
+    wide.values!.forEach((l, k) => expect(Math.abs(l - ref[k]!)).toBeLessThan(1e-12));
+    const counted = run(RES64, true);
+    expect(counted.float64).toBe(true);
+    expect(Array.from(counted.counts!)).toEqual([ref.filter((l) => l > 3e-9).length]);
+  });
+
+  it('a shared column offset: λ_max far above every diagonal entry is seen before the Gram is formed', () => {
+    const rng = new Rng(9);
+    const rows = 200;
+    const cols = 120;
+    const data = Float32Array.from({ length: rows * cols }, () => 0.1 + 1e-3 * rng.normal());
+    const f = { data, rows, cols };
+    const ref = reference(f);
+    // Every diagonal entry is ≈ 2, so the diagonal alone would not show that 1e-3 < RES32·λ_max ≈ 2.9e-3.
+    expect(ref[0]!).toBeGreaterThan(200);
+    const r = binding.spectrum(data, rows, cols, null, 1, false, 0, false, new Float64Array([1e-3]), RES32, 0, RES64, false);
+    expect(r.float64).toBe(true);
+    expect(Math.abs(r.values![0]! - ref[0]!) / ref[0]!).toBeLessThan(1e-12);
+    // Through the public API: the same answer, on a float64 Gram.
+    const d = epsRankDetailed(f, { eps: 1e-3 });
+    expect(d.dtype).toBe('float64');
+    expect(d.counts).toEqual([ref.filter((l) => l > 1e-3).length]);
+  }, 30_000);
 });
