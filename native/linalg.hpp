@@ -101,9 +101,9 @@ struct SpectrumRequest {
   double inertiaResolution = 0;
   int maxThreads = 0;               // cap on BLAS threads for this job (0: no cap)
   // > 0, for a float32 Gram: when it cannot resolve the smallest threshold
-  // for sure (by the Gram's largest diagonal entry, a lower bound on λ_max,
-  // found before the Gram is formed), form it in float64 in this same job
-  // and decide with this resolution instead. Saves the caller a round trip.
+  // for sure (by a lower bound on λ_max), form the Gram again in float64 in
+  // this same job and decide with this resolution instead. Saves the caller
+  // a round trip.
   double escalateResolution = 0;
   // false: the thresholds only decide "unresolved for sure" (and escalation);
   // the eigenvalues are computed, never counts by inertia.
@@ -113,7 +113,7 @@ struct SpectrumRequest {
 struct SpectrumResult {
   bool counted = false;   // true: counts were filled (by inertia), values were not
   bool unresolved = false;  // true: the smallest threshold is below inertiaResolution·λ_max for sure; nothing computed
-  double lower = 0;       // max diagonal entry ≤ λ_max
+  double lower = 0;       // max(max diagonal entry, Rayleigh quotients of 1 and of 3 power steps) ≤ λ_max
   double upper = 0;       // λ_max ≤ min(trace, ‖M‖_F, max row sum)
   bool gramFloat64 = false;
 };

@@ -40,11 +40,14 @@ void transformRows(const T* a, Index m, Index n, const double* w, const double* 
   }
 }
 
-// max diag ≤ λ_max ≤ min(trace, ‖G‖_F, max row sum of |g_ij|) for a PSD G;
-// the trace alone overshoots by up to n× on flat spectra.
+// max(max diag, Rayleigh quotients) ≤ λ_max ≤ min(trace, ‖G‖_F, max row sum
+// of |g_ij|) for a PSD G; the trace alone overshoots by up to n× on flat
+// spectra, and the quotients of the ones vector and of a few power steps
+// from it see what the diagonal misses: a shared offset or sign in the
+// features puts λ_max far above every diagonal entry.
 template <class Acc>
 void lambdaMaxBounds(const Acc* g, Index n, SpectrumResult& r) {
-  double trace = 0, maxDiag = 0, frob2 = 0, maxRow = 0;
+  double trace = 0, maxDiag = 0, frob2 = 0, maxRow = 0, total = 0;
   for (Index i = 0; i < n; ++i) {
     const double d = g[i * n + i];
     trace += d;
@@ -54,13 +57,37 @@ void lambdaMaxBounds(const Acc* g, Index n, SpectrumResult& r) {
       const double x = g[i * n + j];
       frob2 += x * x;
       row += std::fabs(x);
+      total += x;
     }
     maxRow = std::max(maxRow, row);
   }
   // ‖G‖_F² overflows long before G does; the other bounds still hold then.
   const double frob = std::isfinite(frob2) ? std::sqrt(frob2) : std::numeric_limits<double>::infinity();
-  r.lower = maxDiag;
+  const double ones = n > 0 && std::isfinite(total) ? total / static_cast<double>(n) : 0;
   r.upper = std::min({trace, frob, maxRow});
+  // Three power steps from the ones vector (3n² flops, against the n³ of an
+  // eigendecomposition): each Rayleigh quotient is a lower bound too.
+  double power = 0;
+  if (n > 0) {
+    std::vector<double> v = allocate<double>(static_cast<std::size_t>(n), "power step");
+    std::vector<double> w = allocate<double>(static_cast<std::size_t>(n), "power step");
+    std::fill(v.begin(), v.end(), 1.0 / std::sqrt(static_cast<double>(n)));
+    for (int step = 0; step < 3; ++step) {
+      double vw = 0, ww = 0;
+      for (Index i = 0; i < n; ++i) {
+        double sum = 0;
+        for (Index j = 0; j < n; ++j) sum += static_cast<double>(g[i * n + j]) * v[j];
+        w[i] = sum;
+        vw += v[i] * sum;
+        ww += sum * sum;
+      }
+      if (!std::isfinite(ww) || !(ww > 0)) break;
+      power = std::max(power, vw);  // v has unit norm
+      const double inv = 1.0 / std::sqrt(ww);
+      for (Index i = 0; i < n; ++i) v[i] = w[i] * inv;
+    }
+  }
+  r.lower = std::min(std::max({maxDiag, ones, power}), r.upper);  // rounding must not push the bounds past each other
 }
 
 // Counts by inertia when every threshold is resolved, else all eigenvalues (descending).
@@ -106,68 +133,21 @@ bool formGram(const T* a, Index m, Index n, const SpectrumRequest& req, const do
   return allFinite(g, static_cast<std::size_t>(dim) * static_cast<std::size_t>(dim));
 }
 
-// A lower bound on λ_max of M (K has the same nonzero eigenvalues), from the
-// features in float64 without forming M: the largest of M's diagonal and
-// the Rayleigh quotients of two power steps from the all-ones vector (a
-// shared offset or sign in the columns makes λ_max far above any diagonal
-// entry, and the ones vector finds it). 3 passes over the features.
-template <class T>
-double lambdaMaxLowerBound(const T* a, Index m, Index n, const SpectrumRequest& req, const double* mean) {
-  const auto centred = [&](Index r, Index j) { return static_cast<double>(a[r * n + j]) - (mean ? mean[j] : 0.0); };
-  const auto weight = [&](Index r) { return req.weights ? req.weights[r] : 1.0; };
-  std::vector<double> v(static_cast<std::size_t>(n), 1.0), next = allocate<double>(static_cast<std::size_t>(n), "power step");
-  double best = 0, maxDiag = 0;
-  std::vector<double> diag = allocate<double>(static_cast<std::size_t>(n), "Gram diagonal");
-  for (int step = 0; step < 2; ++step) {
-    double vv = 0, uWu = 0;
-    for (Index j = 0; j < n; ++j) vv += v[j] * v[j];
-    std::fill(next.begin(), next.end(), 0.0);
-    for (Index r = 0; r < m; ++r) {
-      const double w = weight(r);
-      double u = 0;
-      for (Index j = 0; j < n; ++j) {
-        const double x = centred(r, j);
-        u += x * v[j];
-        if (step == 0) diag[j] += w * x * x;
-      }
-      uWu += w * u * u;
-      if (step == 0) {
-        for (Index j = 0; j < n; ++j) next[j] += w * u * centred(r, j);
-      }
-    }
-    if (vv > 0) best = std::max(best, uWu / vv);
-    if (step == 0) {
-      v.swap(next);
-      maxDiag = *std::max_element(diag.begin(), diag.end());
-    }
-  }
-  const double bound = req.scale * std::max(best, maxDiag);
-  return std::isfinite(bound) ? bound : 0;  // an overflowing bound proves nothing
-}
-
 template <class T, class Acc>
 void gramRoute(const T* a, Index m, Index n, const SpectrumRequest& req, const double* mean, double* values, double* counts,
                SpectrumResult& r) {
-  if constexpr (std::is_same<Acc, float>::value) {
-    if (req.escalateResolution > 0 && req.thresholdCount > 0) {
-      const double minT = *std::min_element(req.thresholds, req.thresholds + req.thresholdCount);
-      if (minT < req.inertiaResolution * lambdaMaxLowerBound<T>(a, m, n, req, mean)) {
-        SpectrumRequest wide = req;
-        wide.inertiaResolution = req.escalateResolution;
-        wide.escalateResolution = 0;
-        gramRoute<T, double>(a, m, n, wide, mean, values, counts, r);
-        return;
-      }
-    }
-  }
   const Index dim = spectrumDimension(m, n, req.side);
   const std::size_t size = static_cast<std::size_t>(dim) * static_cast<std::size_t>(dim);
   auto g = allocateRaw<Acc>(size, "Gram");
   if (!formGram<T, Acc>(a, m, n, req, mean, g.get())) {
     if constexpr (std::is_same<Acc, float>::value) {
-      // A float32 Gram of finite float32 features can overflow where float64 cannot: widen, never fail.
+      // A float32 Gram of finite float32 features can overflow where float64 cannot: widen, never fail
+      // (judged at float64's resolution when the caller gave it, as the escalation below is).
       g.reset();
-      gramRoute<T, double>(a, m, n, req, mean, values, counts, r);
+      SpectrumRequest wide = req;
+      if (req.escalateResolution > 0) wide.inertiaResolution = req.escalateResolution;
+      wide.escalateResolution = 0;
+      gramRoute<T, double>(a, m, n, wide, mean, values, counts, r);
       return;
     } else {
       overflow("the Gram matrix", true);
@@ -175,6 +155,17 @@ void gramRoute(const T* a, Index m, Index n, const SpectrumRequest& req, const d
   }
   r.gramFloat64 = std::is_same<Acc, double>::value;
   decide<Acc>(g.get(), dim, req, values, counts, r);
+  if constexpr (std::is_same<Acc, float>::value) {
+    if (r.unresolved && req.escalateResolution > 0) {
+      // The caller's next rung, taken here: one job instead of a round trip.
+      g.reset();
+      SpectrumRequest wide = req;
+      wide.inertiaResolution = req.escalateResolution;
+      wide.escalateResolution = 0;
+      r = SpectrumResult{};
+      gramRoute<T, double>(a, m, n, wide, mean, values, counts, r);
+    }
+  }
 }
 
 template <class T>

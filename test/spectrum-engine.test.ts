@@ -245,7 +245,7 @@ describe('one native job where the float32 rung cannot resolve ε (escalateResol
     expect(Array.from(counted.counts!)).toEqual([ref.filter((l) => l > 3e-9).length]);
   });
 
-  it('a shared column offset: λ_max far above every diagonal entry is seen before the Gram is formed', () => {
+  it('a shared column offset: λ_max far above every diagonal entry is seen on the float32 Gram, and the job goes on in float64', () => {
     const rng = new Rng(9);
     const rows = 200;
     const cols = 120;

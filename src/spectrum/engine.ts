@@ -169,7 +169,8 @@ export function* spectrumPlan(f: PreparedFeatures, req: SpectrumRequest, copyFor
     const r = yield* featureJob(src, f, side, float64, thresholds, method === 'inertia' ? 0 : resolution, maxThreads, {
       escalateResolution: escalate, mayCount: count,
     });
-    if (r.float64) float64Tried = true;
+    // With escalation, a float64 result was judged at float64's resolution: that rung is done.
+    if (r.float64 && escalate > 0) float64Tried = true;
     const dtype: DType = r.float64 ? 'float64' : precision;
     const base = { side, dtype, resolution: gramResolution(dtype) };
     if (r.counts) return counted(r.counts, req, base);
