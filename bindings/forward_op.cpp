@@ -23,6 +23,7 @@ DenseForwardOp::DenseForwardOp(const Napi::CallbackInfo& info)
   kernels.reserve(count);
   biases.reserve(count);
   scales.reserve(count);
+  offsets.reserve(count);
   steps.resize(count);
   for (std::uint32_t i = 0; i < count; ++i) {
     const Napi::Value v = list.Get(i);
@@ -43,9 +44,11 @@ DenseForwardOp::DenseForwardOp(const Napi::CallbackInfo& info)
     kernels.push_back(float32Input(o.Get("kernel"), at + "kernel", true));
     biases.push_back(float32Input(o.Get("bias"), at + "bias", true));
     scales.push_back(float32Input(o.Get("scale"), at + "scale", true));
+    offsets.push_back(float32Input(o.Get("offset"), at + "offset", true));
     if (!kernels.back().empty()) checkLength(kernels.back(), {s.inputs, s.units}, (at + "kernel").c_str());
     if (!biases.back().empty()) checkLength(biases.back(), {s.units}, (at + "bias").c_str());
     if (!scales.back().empty()) checkLength(scales.back(), {s.units}, (at + "scale").c_str());
+    if (!offsets.back().empty()) checkLength(offsets.back(), {s.units}, (at + "offset").c_str());
     if (toBool(o.Get("output"))) {
       outs.emplace_back(DType::Float32, checkedProduct({static_cast<std::size_t>(rows), static_cast<std::size_t>(s.units)}));
       outStep.push_back(i);
@@ -65,6 +68,7 @@ void DenseForwardOp::own() {
   for (Input& k : kernels) k.own();
   for (Input& b : biases) b.own();
   for (Input& c : scales) c.own();
+  for (Input& c : offsets) c.own();
 }
 
 void DenseForwardOp::run() {
@@ -73,6 +77,7 @@ void DenseForwardOp::run() {
     steps[i].kernel = kernels[i].empty() ? nullptr : kernels[i].as<float>();
     steps[i].bias = biases[i].empty() ? nullptr : biases[i].as<float>();
     steps[i].scale = scales[i].empty() ? nullptr : scales[i].as<float>();
+    steps[i].offset = offsets[i].empty() ? nullptr : offsets[i].as<float>();
     steps[i].out = nullptr;
   }
   for (std::size_t k = 0; k < outs.size(); ++k) steps[outStep[k]].out = outs[k].as<float>();

@@ -136,14 +136,14 @@ struct GramSpectrumOp : SpectrumOp {
 };
 
 // denseForward(x: Float32Array, rows, steps, maxThreads) -> Float32Array[]
-// steps: [{ kernel, bias, scale: Float32Array | null, normalize: boolean,
+// steps: [{ kernel, bias, offset, scale: Float32Array | null, normalize: boolean,
 // epsilon, inputs, units, activation, alpha, output: boolean }]; one array per step with
 // output true, in order (see native/forward.hpp).
 struct DenseForwardOp {
   Input x;
   Index rows = 0;
   int maxThreads = 0;
-  std::vector<Input> kernels, biases, scales;
+  std::vector<Input> kernels, biases, scales, offsets;
   std::vector<DenseStep> steps;
   std::vector<Output> outs;
   std::vector<std::size_t> outStep;  // the step of each entry of outs

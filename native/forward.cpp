@@ -75,10 +75,13 @@ void standardizeRows(float* y, Index rows, Index units, float epsilon) {
   }
 }
 
-// y = y·scale + shift per unit; either may be null.
-void affine(float* y, Index rows, Index units, const float* scale, const float* shift) {
+// y = (y − offset)·scale + shift per unit; any may be null.
+void affine(float* y, Index rows, Index units, const float* offset, const float* scale, const float* shift) {
   for (Index r = 0; r < rows; ++r) {
     float* row = y + r * units;
+    if (offset) {
+      for (Index j = 0; j < units; ++j) row[j] -= offset[j];
+    }
     if (scale) {
       for (Index j = 0; j < units; ++j) row[j] *= scale[j];
     }
@@ -98,7 +101,9 @@ void checkSteps(Index rows, const std::vector<DenseStep>& steps) {
       throw Error(Code::InvalidShape, at + " has " + std::to_string(s.inputs) + " inputs and " + std::to_string(s.units) + " units");
     }
     if (!s.kernel && s.inputs != s.units) throw Error(Code::InvalidShape, at + ": a step without a kernel keeps its width");
-    if (s.kernel && (s.scale || s.normalize)) throw Error(Code::InvalidArgument, at + ": scale and normalize are for steps without a kernel");
+    if (s.kernel && (s.offset || s.scale || s.normalize)) {
+      throw Error(Code::InvalidArgument, at + ": offset, scale and normalize are for steps without a kernel");
+    }
     if (!(s.epsilon >= 0) || !std::isfinite(s.epsilon)) throw Error(Code::InvalidArgument, at + ": epsilon must be finite and non-negative");
     if (i > 0 && s.inputs != steps[i - 1].units) {
       throw Error(Code::InvalidShape, at + " takes " + std::to_string(s.inputs) + " inputs, the step before gives " +
@@ -142,7 +147,7 @@ void denseForward(const float* x, Index rows, std::vector<DenseStep>& steps, int
     } else {
       std::copy(cur, cur + static_cast<std::size_t>(rows) * static_cast<std::size_t>(units), dest);
       if (s.normalize) standardizeRows(dest, rows, units, s.epsilon);
-      if (s.scale || s.bias) affine(dest, rows, units, s.scale, s.bias);
+      if (s.offset || s.scale || s.bias) affine(dest, rows, units, s.offset, s.scale, s.bias);
     }
     activate(s.activation, s.alpha, dest, rows, units);
     cur = dest;

@@ -32,13 +32,15 @@ enum class Activation {
 
 // One step of the chain: y = act(x·kernel + bias) with a row-major
 // inputs×units kernel (tfjs's layout). Without a kernel the step keeps its
-// width: y = act(norm(x)·scale + bias), where norm standardizes each row
-// (mean 0, variance 1 with `epsilon` added: layer normalization) when
-// `normalize`, and scale and bias are per-unit vectors (batch
-// normalization at inference is such an affine map). Vectors may be null.
+// width: y = act((norm(x) − offset)·scale + bias), where norm standardizes
+// each row (mean 0, variance 1 with `epsilon` added: layer normalization)
+// when `normalize`, and offset, scale and bias are per-unit vectors (batch
+// normalization at inference: (x − μ)·γ/√(σ² + ε) + β, in that order, as
+// tfjs computes it). Vectors may be null.
 struct DenseStep {
   const float* kernel = nullptr;
   const float* bias = nullptr;
+  const float* offset = nullptr;
   const float* scale = nullptr;
   bool normalize = false;
   float epsilon = 0;

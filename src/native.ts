@@ -48,10 +48,11 @@ export interface NativeSpectrum {
   float64: boolean;
 }
 
-/** One step of native/forward.hpp's dense chain: act(x·kernel + bias), or act(norm(x)·scale + bias) without a kernel. */
+/** One step of native/forward.hpp's dense chain: act(x·kernel + bias), or act((norm(x) − offset)·scale + bias) without a kernel. */
 export interface NativeDenseStep {
   kernel: Float32Array | null;
   bias: Float32Array | null;
+  offset: Float32Array | null;
   scale: Float32Array | null;
   normalize: boolean;
   epsilon: number;

@@ -85,7 +85,7 @@ function reference(x: ArrayLike<number>, rows: number, steps: readonly DenseStep
           const variance = row.reduce((a, b) => a + (b - mean) ** 2, 0) / row.length;
           for (let j = 0; j < row.length; j++) row[j] = (row[j]! - mean) / Math.sqrt(variance + (s.epsilon ?? 0));
         }
-        for (let j = 0; j < row.length; j++) row[j] = row[j]! * (s.scale ? s.scale[j]! : 1) + (s.bias ? s.bias[j]! : 0);
+        for (let j = 0; j < row.length; j++) row[j] = (row[j]! - (s.offset ? s.offset[j]! : 0)) * (s.scale ? s.scale[j]! : 1) + (s.bias ? s.bias[j]! : 0);
       }
       if (s.activation === 'softmax') {
         const top = Math.max(...row);
@@ -145,12 +145,12 @@ describe('denseForwardAsync', () => {
     for (let r = 0; r < rows; r++) expect(outs[1]!.subarray(r * 4, r * 4 + 4).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
   });
 
-  it('steps without a kernel: per-unit scale and shift (batch normalization) and row standardization (layer normalization)', async () => {
+  it('steps without a kernel: per-unit offset, scale and shift (batch normalization) and row standardization (layer normalization)', async () => {
     const rng = new Rng(5);
     const rows = 13;
     const x = randomF32(rows * 6, rng, 3);
     const steps: DenseStep[] = [
-      { kernel: null, bias: randomF32(6, rng), scale: randomF32(6, rng), inputs: 6, units: 6, activation: 'linear', output: true },
+      { kernel: null, bias: randomF32(6, rng), offset: randomF32(6, rng), scale: randomF32(6, rng), inputs: 6, units: 6, activation: 'linear', output: true },
       { kernel: null, bias: null, normalize: true, epsilon: 1e-3, inputs: 6, units: 6, activation: 'linear', output: true },
       { kernel: null, bias: randomF32(6, rng), scale: randomF32(6, rng), normalize: true, epsilon: 0.5, inputs: 6, units: 6, activation: 'tanh', output: true },
     ];
@@ -159,6 +159,8 @@ describe('denseForwardAsync', () => {
     outs.forEach((y, k) => expect(relErr(y, ref[k]!)).toBeLessThan(5e-6));
     await expectRejectCode(() => denseForwardAsync(x, rows, [{ ...steps[0]!, kernel: new Float32Array(36), scale: new Float32Array(6) }], 1), 'ERR_INVALID_ARGUMENT');
     await expectRejectCode(() => denseForwardAsync(x, rows, [{ ...steps[0]!, scale: new Float32Array(5) }], 1), 'ERR_INVALID_SHAPE');
+    await expectRejectCode(() => denseForwardAsync(x, rows, [{ ...steps[0]!, offset: new Float32Array(7) }], 1), 'ERR_INVALID_SHAPE');
+    await expectRejectCode(() => denseForwardAsync(x, rows, [{ ...steps[0]!, scale: null, kernel: new Float32Array(36) }], 1), 'ERR_INVALID_ARGUMENT');
     await expectRejectCode(() => denseForwardAsync(x, rows, [{ ...steps[1]!, epsilon: -1 }], 1), 'ERR_INVALID_ARGUMENT');
   });
 

@@ -237,6 +237,30 @@ describe('models the native pass does not cover', () => {
     probe.dispose();
   });
 
+  it('identity layers with outputs of rank 3 go through predict() in their feature mode; the chain after them stays native', async () => {
+    const model = tf.sequential();
+    model.add(tf.layers.dropout({ rate: 0.5, inputShape: [2, 3], name: 'drop' }));
+    model.add(tf.layers.gaussianNoise({ stddev: 1, name: 'noise' }));
+    model.add(tf.layers.flatten({ name: 'flat' }));
+    model.add(tf.layers.dense({ units: 4, activation: 'tanh', name: 'd', kernelInitializer: init(81) }));
+    model.add(tf.layers.dense({ units: 1, name: 'o' }));
+    const probe = tf.randomNormal([20, 2, 3], 0, 1, 'float32', 9);
+    const tracker = new RankTracker({ tf, model, probe, layers: ['drop', { layer: 'noise', features: 'channels' }, 'flat', 'd'] });
+    await tracker.observe({ step: 0 });
+    await tracker.close();
+    expect(tracker.errors).toEqual([]);
+    expect(tracker.records.map((r) => [r.layer, r.forward, r.N, r.n])).toEqual([
+      ['drop', 'tfjs', 20, 6], ['noise', 'tfjs', 40, 3], ['flat', 'native', 20, 6], ['d', 'native', 20, 4],
+    ]);
+    for (const r of tracker.records.filter((x) => x.layer !== 'noise')) {
+      const ref = referenceSpectrum(model, probe, r.layer);
+      expect(Math.abs(r.lambdaMax! - ref[0]!) / ref[0]!, r.layer).toBeLessThan(1e-5);
+    }
+    expect(expectCode(() => new RankTracker({ tf, model, probe, layers: ['drop'], forward: 'native' }), 'ERR_INVALID_ARGUMENT').message).toMatch(/rank 3/);
+    model.dispose();
+    probe.dispose();
+  });
+
   it("chunked probes and the device Gram use predict(); forward: 'tfjs' always does", async () => {
     const mlp = tf.sequential({ layers: [tf.layers.dense({ units: 6, inputShape: [3], activation: 'tanh', name: 'h', kernelInitializer: init(51) }), tf.layers.dense({ units: 1 })] });
     const probe = tf.randomNormal([30, 3], 0, 1, 'float32', 6);

@@ -131,13 +131,14 @@ describe('measurements get event-loop turns while fit runs', () => {
     const tracker = new RankTracker({ tf, model: p.model, probe: p.x, queue: { max: 1 } });
     expect(tracker.layers).toEqual(['h2']);
     // Training that keeps the thread busy, as a large model's batches do (no yield here).
+    // 8 batches of 30 ms per epoch: a measurement (about 1 ms of native work) has 8 turns to finish in.
     const heavy = new tf.CustomCallback({
       onBatchEnd: async () => {
-        const until = performance.now() + 40;
+        const until = performance.now() + 30;
         while (performance.now() < until);
       },
     }, 'never');
-    await p.model.fit(p.x, p.y, { epochs: 5, batchSize: N / 4, verbose: 0, callbacks: [tracker.callback(), heavy] });
+    await p.model.fit(p.x, p.y, { epochs: 5, batchSize: N / 8, verbose: 0, callbacks: [tracker.callback(), heavy] });
     await tracker.close();
     expect(tracker.skipped).toBe(0);
     expect(tracker.records.map((r) => r.step)).toEqual([0, 1, 2, 3, 4, 5]);

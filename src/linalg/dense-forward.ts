@@ -14,14 +14,16 @@ export type DenseActivation = (typeof DENSE_ACTIVATIONS)[number];
 
 /**
  * act(x·kernel + bias); without a kernel the width is kept and the step is
- * act(norm(x)·scale + bias), norm standardizing each row when `normalize`
- * (layer normalization), scale and bias per-unit vectors (batch
- * normalization at inference).
+ * act((norm(x) − offset)·scale + bias), norm standardizing each row when
+ * `normalize` (layer normalization), offset, scale and bias per-unit
+ * vectors (batch normalization at inference: (x − μ)·γ/√(σ² + ε) + β).
  */
 export interface DenseStep {
   /** Row-major inputs×units, tfjs's layout; null for a step that keeps its width. */
   kernel: Float32Array | null;
   bias: Float32Array | null;
+  /** Per-unit value subtracted first, for steps without a kernel. */
+  offset?: Float32Array | null;
   /** Per-unit factor, for steps without a kernel. */
   scale?: Float32Array | null;
   /** Standardize each row first (mean 0, variance 1 after adding epsilon), for steps without a kernel. */
@@ -46,6 +48,7 @@ export function denseForwardAsync(x: Float32Array, rows: number, steps: readonly
   const native: NativeDenseStep[] = steps.map((s) => ({
     kernel: s.kernel,
     bias: s.bias,
+    offset: s.offset ?? null,
     scale: s.scale ?? null,
     normalize: s.normalize === true,
     epsilon: s.epsilon ?? 0,

@@ -13,13 +13,13 @@ import type { LayerLike, LayersModelLike, TensorLike } from './types.js';
 /** Layers that compute nothing at inference time. */
 const IDENTITY_LAYERS = new Set(['Dropout', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'SpatialDropout1D', 'Flatten', 'InputLayer']);
 
-type StepWeights = Pick<DenseStep, 'kernel' | 'bias' | 'scale'>;
+type StepWeights = Pick<DenseStep, 'kernel' | 'bias' | 'offset' | 'scale'>;
 
 /** What one layer of the chain does, with the weights it reads at each pass. */
 interface Link {
   layer: LayerLike;
   /** null for identity layers. */
-  step: Omit<DenseStep, 'kernel' | 'bias' | 'scale' | 'output'> | null;
+  step: Omit<DenseStep, 'kernel' | 'bias' | 'offset' | 'scale' | 'output'> | null;
   /** Reads the layer's current weights (at each pass, on the training thread). */
   read?: () => Promise<StepWeights>;
 }
@@ -27,23 +27,19 @@ interface Link {
 const values = async (t: TensorLike | null | undefined) => (t ? toFloat32(await t.data()) : null);
 
 /**
- * Batch normalization at inference, folded into y = x·a + b per unit:
- * a = γ/√(σ² + ε), b = β − μ·a (in float64, stored as float32).
+ * Batch normalization at inference as tfjs computes it: (x − μ)·a + β with
+ * a = γ/√(σ² + ε) (a in float64, stored as float32). μ is subtracted first,
+ * not folded into the shift: x·a − μ·a would cancel when |μ| ≫ σ.
  */
-async function foldedBatchNorm(weights: TensorLike[], hasGamma: boolean, hasBeta: boolean, epsilon: number): Promise<StepWeights> {
+async function batchNormStep(weights: TensorLike[], hasGamma: boolean, hasBeta: boolean, epsilon: number): Promise<StepWeights> {
   const list = [...weights];
   const gamma = hasGamma ? await values(list.shift()) : null;
   const beta = hasBeta ? await values(list.shift()) : null;
   const mean = (await values(list.shift()))!;
   const variance = (await values(list.shift()))!;
   const scale = new Float32Array(mean.length);
-  const bias = new Float32Array(mean.length);
-  for (let j = 0; j < mean.length; j++) {
-    const a = (gamma ? gamma[j]! : 1) / Math.sqrt(variance[j]! + epsilon);
-    scale[j] = a;
-    bias[j] = (beta ? beta[j]! : 0) - mean[j]! * a;
-  }
-  return { kernel: null, scale, bias };
+  for (let j = 0; j < mean.length; j++) scale[j] = (gamma ? gamma[j]! : 1) / Math.sqrt(variance[j]! + epsilon);
+  return { kernel: null, offset: mean, scale, bias: beta };
 }
 
 interface LayerInternals extends LayerLike {
@@ -110,7 +106,7 @@ function linkOf(layer: LayerInternals): Link | string {
         return `${name} has weights of an unexpected shape or dtype`;
       }
       const step = { inputs: width, units: width, activation: 'linear' as const };
-      if (cls === 'BatchNormalization') return { layer, step, read: () => foldedBatchNorm(weights, hasGamma, hasBeta, epsilon) };
+      if (cls === 'BatchNormalization') return { layer, step, read: () => batchNormStep(weights, hasGamma, hasBeta, epsilon) };
       return {
         layer,
         step: { ...step, normalize: true, epsilon },
@@ -172,7 +168,11 @@ export class DenseChain {
   #probe: Float32Array | null = null;
 
   constructor(model: LayersModelLike, layers: readonly LayerLike[]) {
-    const chains = layers.map((l) => chainTo(model, l as LayerInternals));
+    // Only rank-2 outputs: wider ones have feature modes ('channels', 'pool'), which predict()'s path applies.
+    const chains = layers.map((l) => {
+      const rank = (Array.isArray(l.output) ? undefined : l.output)?.shape.length;
+      return rank === 2 ? chainTo(model, l as LayerInternals) : `layer '${l.name}' has an output of rank ${rank ?? '?'}, not 2`;
+    });
     const longest = chains.reduce<Link[]>((a, c) => (typeof c !== 'string' && c.length > a.length ? c : a), []);
     this.#links = longest;
     this.reasons = chains.map((c) => {

@@ -106,6 +106,9 @@ export class FeatureExtractor {
     const nativeLayers = layers.map((_, i) => i).filter((i) => byNative[i]);
     if (nativeLayers.length > 0) {
       const pending = await this.#chain!.start(probe, nativeLayers, maxThreads);
+      // Handled where measured; this keeps a failed pass from being an unhandled
+      // rejection if the tfjs half below throws first and nobody measures.
+      for (const p of pending) p.catch(() => {});
       nativeLayers.forEach((i, k) => {
         const units = (layers[i]!.output as { shape: (number | null)[] }).shape.at(-1) as number;
         Object.assign(results[i]!, { N, n: units, forward: 'native', pending: pending[k]!, weights: this.#o.weights });

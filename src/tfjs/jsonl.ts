@@ -21,8 +21,6 @@ const finalizer = new FinalizationRegistry<{ fd: number; path: string }>(({ fd, 
   }
 });
 
-/** An ERR_IO naming the path, what was being done and the system's reason. */
-
 export class JsonlLog {
   readonly path: string;
   /** Records written whole. */

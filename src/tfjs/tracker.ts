@@ -268,6 +268,7 @@ export class RankTracker {
       }
       await Promise.race(this.#inFlight);
     }
+    if (this.#closed) return null; // closed while this call waited for its turns
     let done!: () => void;
     const slot = new Promise<void>((resolve) => (done = resolve));
     this.#inFlight.add(slot);
