@@ -81,17 +81,7 @@ export function smallSvdColumns(a: Float64Array, m: number, n: number): SmallCol
     s[j] = diagonal[c]! / p;
     // The sign rule of withVectors: the largest-magnitude entry of the right vector (the first on ties) positive.
     const o = c * n;
-    let big = right[o]!;
-    let bigAbs = big < 0 ? -big : big;
-    for (let i = 1; i < n; i++) {
-      const x = right[o + i]!;
-      const ax = x < 0 ? -x : x;
-      if (ax > bigAbs) {
-        bigAbs = ax;
-        big = x;
-      }
-    }
-    sign[j] = big >= 0 ? 1 : -1;
+    sign[j] = right[o + argMaxAbs(right, o, n, 1)]! >= 0 ? 1 : -1;
   }
   columns.u = left;
   columns.v = right;
@@ -234,17 +224,7 @@ function withVectors(
   for (let j = 0; j < vtRows; j++) {
     // The largest-magnitude entry of row j (the first on ties) decides its sign.
     const o = j * n;
-    let big = vt[o]!;
-    let bigAbs = big < 0 ? -big : big;
-    for (let i = 1; i < n; i++) {
-      const x = vt[o + i]!;
-      const ax = x < 0 ? -x : x;
-      if (ax > bigAbs) {
-        bigAbs = ax;
-        big = x;
-      }
-    }
-    if (big >= 0) continue;
+    if (vt[o + argMaxAbs(vt, o, n, 1)]! >= 0) continue;
     for (let i = 0; i < n; i++) vt[o + i] = -vt[o + i]!;
     if (j < N) for (let i = 0; i < m; i++) u[i * uCols + j] = -u[i * uCols + j]!;
   }
