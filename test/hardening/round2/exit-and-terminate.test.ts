@@ -31,19 +31,17 @@ describe('exit while async jobs run (issue 11, class 1)', () => {
 });
 
 describe('worker termination while busy (issue 11, class 2)', () => {
-  it('terminate() while workers are inside sync calls on valid input', async () => {
-    const r = await runChild('test/hardening/round2/terminate-busy-child.mjs', ['sync', '12'], { timeoutMs: 90_000 });
-    expect(r.signal, r.stderr.slice(-2000)).toBeNull();
-    expect(r.code, r.stderr.slice(-2000)).toBe(0);
-    expect(lastJson<{ rounds: number }>(r).rounds).toBe(12);
-  }, 120_000);
-
-  it('terminate() while failing async jobs (ERR_NON_FINITE) are being settled', async () => {
-    const r = await runChild('test/hardening/round2/terminate-busy-child.mjs', ['failing', '12'], { timeoutMs: 90_000 });
-    expect(r.signal, r.stderr.slice(-2000)).toBeNull();
-    expect(r.code, r.stderr.slice(-2000)).toBe(0);
-    expect(lastJson<{ rounds: number }>(r).rounds).toBe(12);
-  }, 120_000);
+  for (const [mode, what] of [
+    ['sync', 'workers are inside sync calls on valid input'],
+    ['failing', 'failing async jobs (ERR_NON_FINITE) are being settled'],
+  ] as const) {
+    it(`terminate() while ${what}`, async () => {
+      const r = await runChild('test/hardening/round2/terminate-busy-child.mjs', [mode, '12'], { timeoutMs: 90_000 });
+      expect(r.signal, r.stderr.slice(-2000)).toBeNull();
+      expect(r.code, r.stderr.slice(-2000)).toBe(0);
+      expect(lastJson<{ rounds: number }>(r).rounds).toBe(12);
+    }, 120_000);
+  }
 
   it('process.exit(5) with busy workers exits with 5', async () => {
     for (let i = 0; i < 4; i++) {
