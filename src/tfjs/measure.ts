@@ -19,7 +19,7 @@ export type LayerMeasures = Omit<RankRecord, 'step' | 'epoch' | 'batch' | 'loss'
 
 const SPECTRAL_MEASURES = ['numericalRank', 'entropyRank', 'stableRank', 'participationRatio', 'approximateRank'] as const satisfies readonly MeasureName[];
 
-function featuresOf(lf: LayerFeatures & { features?: Float32Array }, o: ResolvedOptions): PreparedFeatures {
+function featuresOf(lf: LayerFeatures, o: ResolvedOptions): PreparedFeatures {
   const feature = { scale: o.scale, center: o.center };
   if (lf.deviceGram) {
     return finishedGram(lf.deviceGram, { ...feature, side: lf.deviceSide ?? 'primal', rows: lf.N, cols: lf.n, resolvesIn: 'float32', sourceDtype: 'float32' });
