@@ -2,7 +2,14 @@
 // size, the peer and the adapter timed alternately in this one process
 // (peer, adapter, peer, …), medians of process CPU time; prints peer time / adapter time (above 1:
 // the adapter is faster) as a markdown table, and the cells below target.
-// Usage: npx tsup && node benchmarks/compat-table.js [--rounds N] [--sizes 2x2,3x3,…]
+// Usage: npx tsup && node benchmarks/compat-table.js [--rounds N] [--sizes 2x2,3x3,…] [--threads N]
+//
+// effrank runs on one BLAS thread unless --threads says otherwise: the peers
+// are single-threaded JavaScript, so one core each is the like-for-like
+// comparison, and process CPU time would count every BLAS thread (on the
+// 2-core machine a second thread doubled the CPU time of a 2000×256 SVD for
+// at best 10% less wall time, and was slower than one whenever the other
+// core was busy).
 import { COMPAT_SIZES, compatCells, loadAdapters, randomRows, targetFactor } from './lib/compat-cells.js';
 
 // Process CPU time (user + system) in ns, not wall time: on a machine shared
@@ -17,6 +24,11 @@ const roundsArg = process.argv.indexOf('--rounds');
 const ROUNDS = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 11;
 const sizesArg = process.argv.indexOf('--sizes');
 const SIZES = sizesArg > 0 ? process.argv[sizesArg + 1].split(',').map((s) => s.split('x').map(Number)) : COMPAT_SIZES;
+const threadsArg = process.argv.indexOf('--threads');
+const THREADS = threadsArg > 0 ? Number(process.argv[threadsArg + 1]) : 1;
+const { setNumThreads } = await import(new URL('../dist/index.js', import.meta.url).href);
+const threadsUsed = setNumThreads(THREADS);
+console.error(`effrank BLAS threads: ${threadsUsed}`);
 const cells = compatCells(await loadAdapters());
 
 /** Calls per sample so that one sample takes ≥ 3 ms (one call for slow functions). */

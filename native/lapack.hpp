@@ -60,20 +60,26 @@ inline lapack_int sytrf(char uplo, lapack_int n, double* a, lapack_int lda, lapa
   return LAPACKE_dsytrf_work(LAPACK_COL_MAJOR, uplo, n, a, lda, ipiv, work, lwork);
 }
 
-inline lapack_int geqrf(lapack_int m, lapack_int n, float* a, lapack_int lda, float* tau, float* work, lapack_int lwork) {
-  return LAPACKE_sgeqrf_work(LAPACK_COL_MAJOR, m, n, a, lda, tau, work, lwork);
+// QR with the compact WY representation (blocks of nb reflectors, each with
+// its triangular factor in t): faster here than ?geqrf + ?orgqr for tall
+// matrices, and ?gemqrt applies Q without forming it.
+inline lapack_int geqrt(lapack_int m, lapack_int n, lapack_int nb, float* a, lapack_int lda, float* t, lapack_int ldt,
+                        float* work) {
+  return LAPACKE_sgeqrt_work(LAPACK_COL_MAJOR, m, n, nb, a, lda, t, ldt, work);
 }
-inline lapack_int geqrf(lapack_int m, lapack_int n, double* a, lapack_int lda, double* tau, double* work, lapack_int lwork) {
-  return LAPACKE_dgeqrf_work(LAPACK_COL_MAJOR, m, n, a, lda, tau, work, lwork);
+inline lapack_int geqrt(lapack_int m, lapack_int n, lapack_int nb, double* a, lapack_int lda, double* t,
+                        lapack_int ldt, double* work) {
+  return LAPACKE_dgeqrt_work(LAPACK_COL_MAJOR, m, n, nb, a, lda, t, ldt, work);
 }
 
-inline lapack_int orgqr(lapack_int m, lapack_int n, lapack_int k, float* a, lapack_int lda, const float* tau, float* work,
-                        lapack_int lwork) {
-  return LAPACKE_sorgqr_work(LAPACK_COL_MAJOR, m, n, k, a, lda, tau, work, lwork);
+inline lapack_int gemqrt(char side, char trans, lapack_int m, lapack_int n, lapack_int k, lapack_int nb, const float* v,
+                         lapack_int ldv, const float* t, lapack_int ldt, float* c, lapack_int ldc, float* work) {
+  return LAPACKE_sgemqrt_work(LAPACK_COL_MAJOR, side, trans, m, n, k, nb, v, ldv, t, ldt, c, ldc, work);
 }
-inline lapack_int orgqr(lapack_int m, lapack_int n, lapack_int k, double* a, lapack_int lda, const double* tau,
-                        double* work, lapack_int lwork) {
-  return LAPACKE_dorgqr_work(LAPACK_COL_MAJOR, m, n, k, a, lda, tau, work, lwork);
+inline lapack_int gemqrt(char side, char trans, lapack_int m, lapack_int n, lapack_int k, lapack_int nb,
+                         const double* v, lapack_int ldv, const double* t, lapack_int ldt, double* c, lapack_int ldc,
+                         double* work) {
+  return LAPACKE_dgemqrt_work(LAPACK_COL_MAJOR, side, trans, m, n, k, nb, v, ldv, t, ldt, c, ldc, work);
 }
 
 inline void gemm(CBLAS_ORDER order, CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, blasint m, blasint n, blasint k,

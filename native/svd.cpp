@@ -6,6 +6,7 @@
 #include "kernels.hpp"
 #include "lapack.hpp"
 #include "memory.hpp"
+#include "svd_tall.hpp"
 #include "threads.hpp"
 
 namespace effrank {
@@ -144,70 +145,24 @@ void applySignConvention(Index m, Index n, const Plan& p, T* u, T* vt) {
   }
 }
 
-// Thin SVD of a clearly tall matrix (m ≥ 2n): A = Q·R, R = U_R·Σ·V_Rᵀ,
-// U = Q·U_R. ?gesdd takes this same route internally; doing it here lets the
-// last product land directly in row-major u (one gemm with transposed
-// operands) instead of transposing an m×n U afterwards (~5% of the time).
-template <class T>
-void thinTallByQr(const T* a, Index m, Index n, T* s, T* u, T* vt) {
-  const lapack_int M = static_cast<lapack_int>(m);
-  const lapack_int N = static_cast<lapack_int>(n);
-  const std::size_t nn = static_cast<std::size_t>(n) * static_cast<std::size_t>(n);
-  auto q = allocateRaw<T>(static_cast<std::size_t>(m) * static_cast<std::size_t>(n), "SVD input copy");
-  transposeChecked(a, m, n, q.get(), "svd input");
-  std::vector<T> tau(static_cast<std::size_t>(n));
-  T query[2] = {0, 0};
-  checkLapackArgs(lapack::geqrf(M, N, q.get(), M, tau.data(), &query[0], -1), "?geqrf workspace query");
-  checkLapackArgs(lapack::orgqr(M, N, N, q.get(), M, tau.data(), &query[1], -1), "?orgqr workspace query");
-  const lapack_int lwork = std::max(lapack::queriedSize(query[0]), lapack::queriedSize(query[1]));
-  auto work = allocateRaw<T>(static_cast<std::size_t>(lwork), "QR workspace");
-  checkLapackArgs(lapack::geqrf(M, N, q.get(), M, tau.data(), work.get(), lwork), "?geqrf");
-  auto r = allocate<T>(nn, "R factor");  // zero below the diagonal
-  for (Index j = 0; j < n; ++j) std::memcpy(r.data() + j * n, q.get() + j * m, static_cast<std::size_t>(j + 1) * sizeof(T));
-  checkLapackArgs(lapack::orgqr(M, N, N, q.get(), M, tau.data(), work.get(), lwork), "?orgqr");
-
-  auto rWork = allocateRaw<T>(nn, "R copy");  // ?gesdd destroys it; R is kept for the fallback
-  auto uR = allocateRaw<T>(nn, "SVD scratch");
-  auto vtR = allocateRaw<T>(nn, "SVD scratch");
-  std::memcpy(rWork.get(), r.data(), nn * sizeof(T));
-  std::vector<lapack_int> iwork(8 * nn / std::max<std::size_t>(1, static_cast<std::size_t>(n)));
-  T q2 = 0;
-  int info = lapack::gesdd('S', N, N, rWork.get(), N, s, uR.get(), N, vtR.get(), N, &q2, -1, iwork.data());
-  checkLapackArgs(info, "?gesdd workspace query");
-  lapack_int lw = lapack::queriedSize(q2);
-  auto w2 = allocateRaw<T>(static_cast<std::size_t>(lw), "SVD workspace");
-  info = lapack::gesdd('S', N, N, rWork.get(), N, s, uR.get(), N, vtR.get(), N, w2.get(), lw, iwork.data());
-  checkLapackArgs(info, "?gesdd");
-  if (info > 0) {
-    std::memcpy(rWork.get(), r.data(), nn * sizeof(T));
-    info = lapack::gesvd('S', 'S', N, N, rWork.get(), N, s, uR.get(), N, vtR.get(), N, &q2, -1);
-    checkLapackArgs(info, "?gesvd workspace query");
-    lw = lapack::queriedSize(q2);
-    auto w3 = allocateRaw<T>(static_cast<std::size_t>(lw), "SVD workspace");
-    info = lapack::gesvd('S', 'S', N, N, rWork.get(), N, s, uR.get(), N, vtR.get(), N, w3.get(), lw);
-    checkLapackArgs(info, "?gesvd");
-    if (info > 0) {
-      throw Error(Code::NoConvergence, "SVD did not converge (?gesdd and ?gesvd, info " + std::to_string(info) + ")");
-    }
-  }
-  // u (m×n row-major) is (Q·U_R)ᵀ in column-major: U_Rᵀ·Qᵀ, an n×m product with ldc = n.
-  lapack::gemm(CblasColMajor, CblasTrans, CblasTrans, N, M, N, T(1), uR.get(), N, q.get(), M, T(0), u, N);
-  transposeFromColumnMajor(vtR.get(), n, n, n, vt);
-}
-
 }  // namespace
 
 template <class T>
 void svdKernel(const T* a, Index m, Index n, Vectors vectors, T* s, T* u, T* vt) {
   const Plan p = planFor(m, n, vectors);
-  if (vectors == Vectors::Thin && m >= 2 * n) {
-    thinTallByQr(a, m, n, s, u, vt);
-    applySignConvention(m, n, p, u, vt);
-    return;
-  }
   const std::size_t size = static_cast<std::size_t>(m) * static_cast<std::size_t>(n);
   auto b = allocateRaw<T>(size, "SVD input copy");  // LAPACK overwrites its input
   loadInput(a, m, n, p, b.get());
+  if (useTallRoute(p.M, p.N, vectors)) {
+    // Tall A: LAPACK's B is A, U_B = u and V_Bᵀ = vt, both row-major (B's
+    // outputs transposed). Wide A: B = Aᵀ, U_B column-major is vt and V_Bᵀ
+    // column-major is u, as in the ?gesdd route.
+    T* left = p.transposed ? u : vt;
+    T* right = p.transposed ? vt : u;
+    svdTallByQr(b.get(), p.M, p.N, vectors, p.transposed, s, left, right);
+    if (vectors != Vectors::None) applySignConvention(m, n, p, u, vt);
+    return;
+  }
   Targets<T> t = targetsFor(p, vectors, u, vt);
   int info = runGesdd(b.get(), p, vectors, s, t);
   if (info > 0) {

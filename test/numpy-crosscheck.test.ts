@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { countEigenvaluesAbove, eigh, eigvalsh, eigvalshBatched, epsRankDetailed, gram, rankReport, spectrum, svd, svdvals, svdvalsBatched } from '../src/index.js';
 import { Rng } from './helpers/rng.js';
-import { type Dense, maxAbs, randn, toFloat32 } from './helpers/linalg.js';
+import { type Dense, maxAbs, orthonormalityError, randn, reconstructionError, toFloat32, widen, withSingularValues } from './helpers/linalg.js';
 
 const PYTHON = '/usr/bin/python3';
 
@@ -167,6 +167,90 @@ for k, x in inp.items():
         }
       }
     }
+  });
+
+  // M ≥ 2N (tall, or wide through Aᵀ) takes native/svd_tall.cpp's route: ?geqrt, the SVD of R, ?gemqrt.
+  // Cases: random (distinct values: vectors compared after the sign rule), the exact 2N boundary, one
+  // column, exact rank 5 of 30, column-graded over 12 orders, and entries near 1e300 and 1e-300.
+  it('the QR route of tall and wide matrices (M ≥ 2N): values, vectors and signs against numpy', () => {
+    const r2 = new Rng(424242);
+    const lowRank = (() => {
+      const s = Array.from({ length: 30 }, (_, i) => (i < 5 ? 5 - i : 0));
+      return withSingularValues(200, 30, s, r2);
+    })();
+    const graded = randn(180, 13, r2);
+    for (let i = 0; i < graded.rows; i++) for (let j = 0; j < graded.cols; j++) graded.data[i * graded.cols + j]! *= 10 ** -j;
+    const scaled = (a: Dense, f: number): Dense => ({ ...a, data: a.data.map((x) => x * f) });
+    const base = randn(300, 40, r2);
+    const cases: [string, Dense][] = [
+      ['tall', base],
+      ['wide', randn(36, 300, r2)],
+      ['boundary', randn(64, 32, r2)],
+      ['column', randn(120, 1, r2)],
+      ['lowrank', lowRank],
+      ['graded', graded],
+      ['huge', scaled(base, 1e300)],
+      ['tiny', scaled(base, 1e-300)],
+    ];
+    // 1e±300 is outside float32's range: those two are float64 only.
+    const inFloat32 = (name: string) => name !== 'huge' && name !== 'tiny';
+    const inputs: Record<string, Input> = {};
+    for (const [name, a] of cases) {
+      inputs[name] = mat(a);
+      if (inFloat32(name)) inputs[`${name}32`] = mat(toFloat32(a));
+    }
+    const ref = numpy(
+      `
+for k, x in inp.items():
+    u, s, vt = np.linalg.svd(x.astype(np.float64), full_matrices=False)
+    vt, sg = sign_rows(vt)
+    out[k + '_s'] = s
+    out[k + '_u'] = u * sg[None, :]
+    out[k + '_vt'] = vt
+`,
+      inputs,
+    );
+    for (const [name, a] of cases) {
+      const k = Math.min(a.rows, a.cols);
+      const r = svd(a);
+      const sRef = ref[`${name}_s`]!;
+      expectClose(r.s, sRef, 1e-13, `${name} s`);
+      expectClose(svdvals(a), sRef, 1e-13, `${name} svdvals`);
+      const scale = a.data.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
+      const unit = (d: Dense) => ({ ...d, data: d.data.map((x) => x / scale) });
+      expect(reconstructionError(unit(a), r.u!, Array.from(r.s, (x) => x / scale), r.vt!), `${name} reconstruction`).toBeLessThan(1e-14);
+      expect(orthonormalityError(r.u!, 'cols'), `${name} uᵀu`).toBeLessThan(1e-13);
+      expect(orthonormalityError(r.vt!, 'rows'), `${name} vt·vtᵀ`).toBeLessThan(1e-13);
+      // Vectors are unique (up to the sign rule) only for distinct values well above rounding.
+      const gaps = Array.from({ length: k }, (_, j) => Math.min(j > 0 ? sRef[j - 1]! - sRef[j]! : Infinity, j < k - 1 ? sRef[j]! - sRef[j + 1]! : Infinity) / sRef[0]!);
+      const uRef = ref[`${name}_u`]!;
+      const vtRef = ref[`${name}_vt`]!;
+      let worstU = 0;
+      let worstV = 0;
+      for (let j = 0; j < k; j++) {
+        if (gaps[j]! < 1e-3 || sRef[j]! < 1e-6 * sRef[0]!) continue;
+        for (let i = 0; i < a.rows; i++) worstU = Math.max(worstU, Math.abs(r.u!.data[i * k + j]! - uRef[i * k + j]!));
+        for (let i = 0; i < a.cols; i++) worstV = Math.max(worstV, Math.abs(r.vt!.data[j * a.cols + i]! - vtRef[j * a.cols + i]!));
+      }
+      expect(worstU, `${name} u`).toBeLessThan(1e-9);
+      expect(worstV, `${name} vt`).toBeLessThan(1e-9);
+
+      if (!inFloat32(name)) continue;
+      const a32 = toFloat32(a);
+      const r32 = svd(a32);
+      expect(r32.s).toBeInstanceOf(Float32Array);
+      expectClose(r32.s, ref[`${name}32_s`]!, 2e-6, `${name} float32 s`);
+      expectClose(svdvals(a32), ref[`${name}32_s`]!, 2e-6, `${name} float32 svdvals`);
+      expect(orthonormalityError(widen(r32.u!), 'cols'), `${name} float32 uᵀu`).toBeLessThan(1e-5);
+    }
+    // Exact rank 5: the other 25 values are rounding-level, as numpy's.
+    const low = svdvals(lowRank);
+    expect(low[4]!).toBeCloseTo(1, 12);
+    expect(Math.max(...Array.from(low).slice(5))).toBeLessThan(1e-14 * 5);
+    // Column grading: the smallest value (about 1e-12 of the largest) keeps its relative accuracy to 1e-3 at least.
+    const g = svdvals(graded);
+    const gRef = ref['graded_s']!;
+    expect(Math.abs(g[12]! - gRef[12]!) / gRef[12]!).toBeLessThan(1e-3);
   });
 
   it('eigenvalues and eigenvectors of the lower triangle (numpy UPLO="L"), float64 and float32', () => {
