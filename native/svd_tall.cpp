@@ -9,7 +9,9 @@
 #include "svd_tall.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -59,14 +61,27 @@ void squareSvd(T* r, const T* b, lapack_int M, lapack_int N, bool transpose, cha
   }
 }
 
-}  // namespace
-
-bool useTallRoute(Index M, Index N, Vectors vectors) {
-  return vectors != Vectors::Full && N >= 1 && M >= 2 * N;
+// The power of two k that brings max|b| into [√safmin/ε, ε/√safmin], as
+// ?gesdd scales its input before its QR (there by the exact ratio; here by
+// 2^k, which is exact). Without it, entries near the overflow threshold give
+// Householder norms of ±Inf; 0 when no scaling is needed.
+template <class T>
+int scaleExponent(const T* b, std::size_t count) {
+  T amax = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    const T x = b[i] < 0 ? -b[i] : b[i];
+    if (x > amax) amax = x;
+  }
+  const T small = std::sqrt(std::numeric_limits<T>::min()) / std::numeric_limits<T>::epsilon();
+  const T big = T(1) / small;
+  if (amax > big) return std::ilogb(big) - std::ilogb(amax) - 1;
+  if (amax > 0 && amax < small) return std::ilogb(small) - std::ilogb(amax) + 1;
+  return 0;
 }
 
+// ?geqrt, the SVD of R, and with vectors ?gemqrt: svdTallByQr on an input already in range.
 template <class T>
-void svdTallByQr(T* b, lapack_int M, lapack_int N, Vectors vectors, bool transposed, T* s, T* left, T* right) {
+void factorAndSolve(T* b, lapack_int M, lapack_int N, Vectors vectors, bool transposed, T* s, T* left, T* right) {
   const lapack_int nb = std::min(kBlock, N);
   const std::size_t nn = static_cast<std::size_t>(N) * static_cast<std::size_t>(N);
   auto t = allocateRaw<T>(static_cast<std::size_t>(nb) * N, "QR factors");
@@ -94,6 +109,26 @@ void svdTallByQr(T* b, lapack_int M, lapack_int N, Vectors vectors, bool transpo
       std::memset(left + static_cast<std::size_t>(j) * M + N, 0, sizeof(T) * (static_cast<std::size_t>(M) - N));
     }
     checkLapackArgs(lapack::gemqrt('L', 'N', M, N, N, nb, b, M, t.get(), nb, left, M, work.get()), "?gemqrt");
+  }
+}
+
+}  // namespace
+
+bool useTallRoute(Index M, Index N, Vectors vectors) {
+  return vectors != Vectors::Full && N >= 1 && M >= 2 * N;
+}
+
+template <class T>
+void svdTallByQr(T* b, lapack_int M, lapack_int N, Vectors vectors, bool transposed, T* s, T* left, T* right) {
+  const std::size_t size = static_cast<std::size_t>(M) * static_cast<std::size_t>(N);
+  const int k = scaleExponent(b, size);
+  if (k != 0) {
+    const T f = std::ldexp(T(1), k);
+    for (std::size_t i = 0; i < size; ++i) b[i] *= f;
+  }
+  factorAndSolve(b, M, N, vectors, transposed, s, left, right);
+  if (k != 0) {
+    for (lapack_int i = 0; i < N; ++i) s[i] = std::ldexp(s[i], -k);
   }
 }
 

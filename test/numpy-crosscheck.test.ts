@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { countEigenvaluesAbove, eigh, eigvalsh, eigvalshBatched, epsRankDetailed, gram, rankReport, spectrum, svd, svdvals, svdvalsBatched } from '../src/index.js';
 import { Rng } from './helpers/rng.js';
-import { type Dense, maxAbs, orthonormalityError, randn, reconstructionError, toFloat32, widen, withSingularValues } from './helpers/linalg.js';
+import { type Dense, maxAbs, orthonormalityError, randn, reconstructionError, toFloat32, transpose, widen, withSingularValues } from './helpers/linalg.js';
 
 const PYTHON = '/usr/bin/python3';
 
@@ -171,7 +171,8 @@ for k, x in inp.items():
 
   // M ≥ 2N (tall, or wide through Aᵀ) takes native/svd_tall.cpp's route: ?geqrt, the SVD of R, ?gemqrt.
   // Cases: random (distinct values: vectors compared after the sign rule), the exact 2N boundary, one
-  // column, exact rank 5 of 30, column-graded over 12 orders, and entries near 1e300 and 1e-300.
+  // column, exact rank 5 of 30, column-graded over 12 orders, entries near 1e300 and 1e-300, and one entry
+  // near the overflow threshold (tall and wide).
   it('the QR route of tall and wide matrices (M ≥ 2N): values, vectors and signs against numpy', () => {
     const r2 = new Rng(424242);
     const lowRank = (() => {
@@ -182,6 +183,9 @@ for k, x in inp.items():
     for (let i = 0; i < graded.rows; i++) for (let j = 0; j < graded.cols; j++) graded.data[i * graded.cols + j]! *= 10 ** -j;
     const scaled = (a: Dense, f: number): Dense => ({ ...a, data: a.data.map((x) => x * f) });
     const base = randn(300, 40, r2);
+    // One entry near the overflow threshold, the rest 12 orders below: the Householder norms overflow unless scaled first.
+    const nearMax = scaled(randn(100, 10, r2), 1e296);
+    nearMax.data[0] = 1.5e308;
     const cases: [string, Dense][] = [
       ['tall', base],
       ['wide', randn(36, 300, r2)],
@@ -191,9 +195,11 @@ for k, x in inp.items():
       ['graded', graded],
       ['huge', scaled(base, 1e300)],
       ['tiny', scaled(base, 1e-300)],
+      ['nearmax', nearMax],
+      ['nearmaxwide', transpose(nearMax)],
     ];
     // 1e±300 is outside float32's range: those two are float64 only.
-    const inFloat32 = (name: string) => name !== 'huge' && name !== 'tiny';
+    const inFloat32 = (name: string) => !['huge', 'tiny', 'nearmax', 'nearmaxwide'].includes(name);
     const inputs: Record<string, Input> = {};
     for (const [name, a] of cases) {
       inputs[name] = mat(a);
