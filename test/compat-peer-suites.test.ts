@@ -185,6 +185,38 @@ describe("ml-matrix's SVD suite (decompositions/svd.test.js) against effrank/com
     deepClose(value.mmul(solution as never).to1DArray(), output, 8);
   });
 
+  // "Regress 1" decomposes a fixture on which ml-matrix once hung (svdbug.json) and checks that 73 values
+  // come back. The fixture is not copied here; this matrix has its character: 73×73 symmetric, nonzero
+  // only in 15 rows and columns, rank 4, singular values from 7e11 down to 2 (like the fixture's
+  // 6.9e11, 2.1e9, 1.6e7, 1.9), and 58 exact zero rows.
+  it('Regress 1 (a matrix of the fixture’s character): 73 values, the 4 nonzero ones exact, the rest at rounding level', () => {
+    const n = 73;
+    const live = [0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 61, 62, 72]; // the fixture's nonzero rows are of this kind
+    const sigma = [7e11, 2e9, 1.6e7, 2];
+    // Four orthonormal vectors on the live rows (a Householder-free Gram–Schmidt of fixed integer patterns).
+    const basis: number[][] = [];
+    for (let k = 0; k < 4; k++) {
+      const v = live.map((_, i) => ((i * (k + 3) + 2 * k + 1) % 7) - 3);
+      for (const b of basis) {
+        const d = v.reduce((acc, x, i) => acc + x * b[i]!, 0);
+        for (let i = 0; i < v.length; i++) v[i]! -= d * b[i]!;
+      }
+      const norm = Math.hypot(...v);
+      basis.push(v.map((x) => x / norm));
+    }
+    const a = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+    live.forEach((r, i) => live.forEach((c, j) => {
+      a[r]![c] = sigma.reduce((acc, s, k) => acc + s * basis[k]![i]! * basis[k]![j]!, 0);
+    }));
+    const res = new SVD(a);
+    expect(res.diagonal).toHaveLength(73);
+    // Absolute accuracy n·ε·σ₁ (1.1e-2 here; the input's own rounding is ε·σ₁ per entry).
+    const tol = n * 2 ** -52 * sigma[0]!;
+    sigma.forEach((s, k) => expect(Math.abs(res.diagonal[k]! - s)).toBeLessThan(tol));
+    expect(Math.max(...res.diagonal.slice(4))).toBeLessThan(tol);
+    expect(res.rank).toBe(4);
+  });
+
   it('empty matrix: throws "Matrix must be non-empty" (an EffrankError, ERR_INVALID_SHAPE)', () => {
     expect(() => new SVD(new Matrix([]))).toThrow('Matrix must be non-empty');
     expect(() => new SVD(new Matrix([]))).toThrow(expect.objectContaining({ code: 'ERR_INVALID_SHAPE' }));
