@@ -15,6 +15,9 @@ import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
+import { Matrix } from 'ml-matrix';
+
+import { SingularValueDecomposition } from '../src/compat/ml-matrix.js';
 import { svd as numericSvd } from '../src/compat/numeric.js';
 import { SVD } from '../src/compat/svd-js.js';
 import { EffrankError } from '../src/core/errors.js';
@@ -288,6 +291,49 @@ describe('unrolled 2×2/3×3 SVD against the LAPACK path and the generic small k
       expect(SVD(r1).q.slice(1).every((x) => x === 0)).toBe(true);
       expect(numericSvd(r1).S.slice(1).every((x) => x === 0)).toBe(true);
     }
+  });
+
+  it('the ml-matrix adapter at 2×2/3×3: core svd’s values and vectors, signs by its transpose-symmetric rule, SVD(Aᵀ) mirroring SVD(A), zeros without vectors', () => {
+    const rng = new Rng(9);
+    const NONE = { computeLeftSingularVectors: false, computeRightSingularVectors: false };
+    for (const n of [2, 3]) {
+      for (let t = 0; t < 20; t++) {
+        const a = sq(n, rng.normals(n * n));
+        const rows = Array.from({ length: n }, (_, i) => Array.from(a.data.subarray(i * n, (i + 1) * n)));
+        const core = svd(a);
+        for (const input of [rows, new Matrix(rows)]) {
+          const r = new SingularValueDecomposition(input);
+          expect(r.diagonal).toEqual(Array.from(core.s));
+          const U = r.leftSingularVectors.to2DArray();
+          const V = r.rightSingularVectors.to2DArray();
+          for (let j = 0; j < n; j++) {
+            // The pair's sign: the largest-magnitude entry of uⱼ and vⱼ together positive (vⱼ's on a tie).
+            const col = [...U.map((row) => row[j]!), ...V.map((row) => row[j]!)];
+            const pick = col.reduce((best, x) => (Math.abs(x) >= Math.abs(best) ? x : best), 0);
+            expect(pick, `${n}×${n} #${t} pair ${j}`).toBeGreaterThan(0);
+            // Otherwise the core's vectors exactly, up to that one sign per pair.
+            const g = Math.sign(U[0]![j]! * core.u!.data[j]!) || Math.sign(V[0]![j]! * core.vt!.data[j * n]!);
+            for (let i = 0; i < n; i++) {
+              expect(U[i]![j], `u ${n}×${n} #${t}`).toBe(g * core.u!.data[i * n + j]!);
+              expect(V[i]![j], `v ${n}×${n} #${t}`).toBe(g * core.vt!.data[j * n + i]!);
+            }
+          }
+          const none = new SingularValueDecomposition(input, NONE);
+          expect(none.diagonal).toEqual(Array.from(core.s));
+          expect(none.leftSingularVectors.to2DArray().flat().every((x) => x === 0)).toBe(true);
+          expect(none.rightSingularVectors.to2DArray().flat().every((x) => x === 0)).toBe(true);
+        }
+        const r = new SingularValueDecomposition(rows);
+        const rt = new SingularValueDecomposition(new Matrix(rows).transpose());
+        const close = (x: number[][], y: number[][]) => x.forEach((row, i) => row.forEach((v, j) => expect(Math.abs(v - y[i]![j]!)).toBeLessThanOrEqual(1e-13)));
+        close(rt.leftSingularVectors.to2DArray(), r.rightSingularVectors.to2DArray());
+        close(rt.rightSingularVectors.to2DArray(), r.leftSingularVectors.to2DArray());
+      }
+    }
+    // Singular: values ≤ ε/2·n·s₀ are stored as exactly 0, so the condition number is Infinity.
+    const singular = new SingularValueDecomposition(new Matrix([[1, 2, 3], [2, 4, 6], [3, 6, 9]]));
+    expect(singular.diagonal.slice(1)).toEqual([0, 0]);
+    expect(singular.condition).toBe(Infinity);
   });
 
   it('fast-check: small-integer, wide-range, zero-heavy and extreme entries; LAPACK’s values to 8ε·σ₁, a decomposition that reconstructs, orthonormal, signs by the rule', () => {

@@ -29,7 +29,9 @@ import { createRequire } from 'node:module';
 
 import { EffrankError, invalidArgument, invalidShape } from '../core/errors.js';
 import { MAX_ELEMENTS, checkDimension, describe } from '../core/matrix.js';
+import { UNROLLED, U_AT, VT_AT } from '../linalg/small/unrolled-svd.js';
 import { type Dense, denseSvd, ensureAllocatable, inputArray, keep, toDense } from './shared.js';
+import { unrolledSquare } from './small-square.js';
 
 /** What the adapters read: an ml-matrix matrix (any AbstractMatrix) or anything with rows, columns and get. */
 export interface MatrixSource {
@@ -440,6 +442,35 @@ function transposeData(d: Dense): Float64Array | number[] {
   return out;
 }
 
+/**
+ * Zero factors of the 2×2 and 3×3 fast path, shared: the factors are only
+ * read after construction (mirrorSigns, which writes, runs only on computed ones).
+ */
+const ZEROS: number[][] = [[], [0], [0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0, 0]];
+
+/** The k values from the unrolled kernel, those ≤ threshold (ε/2·k·s₀) stored as 0. */
+function squareValues(k: number): Float64Array {
+  const R = UNROLLED;
+  const s = new Float64Array(k);
+  const threshold = (Number.EPSILON / 2) * k * R[0]!;
+  for (let i = 0; i < k; i++) s[i] = R[i]! <= threshold ? 0 : R[i]!;
+  return s;
+}
+
+/** U (k×k row-major, a plain array) from the unrolled kernel. */
+function squareU(k: number): number[] {
+  const R = UNROLLED;
+  if (k === 2) return [R[U_AT]!, R[U_AT + 1]!, R[U_AT + 2]!, R[U_AT + 3]!];
+  return [R[U_AT]!, R[U_AT + 1]!, R[U_AT + 2]!, R[U_AT + 3]!, R[U_AT + 4]!, R[U_AT + 5]!, R[U_AT + 6]!, R[U_AT + 7]!, R[U_AT + 8]!];
+}
+
+/** V = vtᵀ (k×k row-major, a plain array) from the unrolled kernel. */
+function squareV(k: number): number[] {
+  const R = UNROLLED;
+  if (k === 2) return [R[VT_AT]!, R[VT_AT + 2]!, R[VT_AT + 1]!, R[VT_AT + 3]!];
+  return [R[VT_AT]!, R[VT_AT + 3]!, R[VT_AT + 6]!, R[VT_AT + 1]!, R[VT_AT + 4]!, R[VT_AT + 7]!, R[VT_AT + 2]!, R[VT_AT + 5]!, R[VT_AT + 8]!];
+}
+
 function zerosOf(size: number): Float64Array | number[] {
   return size > 64 ? new Float64Array(size) : new Array<number>(size).fill(0);
 }
@@ -496,17 +527,22 @@ export class SingularValueDecomposition {
     const wantV = Boolean(computeRightSingularVectors);
     const { rows: m, cols: n } = a;
     const k = Math.min(m, n);
-    const r = denseSvd(a, wantU || wantV ? 'thin' : 'none');
-
-    const s = r.s.slice(0, k); // r.s may be the small path's working buffer
-    const threshold = (Number.EPSILON / 2) * Math.max(m, n) * s[0]!;
-    for (let i = 0; i < k; i++) if (s[i]! <= threshold) s[i] = 0;
-
     this.m = m;
     this.n = n;
-    this.s = s;
-    this.#u = wantU && r.u ? keep(r.u.data, m * k) : zerosOf(m * k);
-    this.#v = wantV && r.vt ? transposeData(r.vt) : zerosOf(n * k);
+    if (unrolledSquare(a, wantU || wantV)) {
+      // 2×2 and 3×3: straight from the unrolled kernel's buffer, no intermediate arrays.
+      this.s = squareValues(k);
+      this.#u = wantU ? squareU(k) : ZEROS[k]!;
+      this.#v = wantV ? squareV(k) : ZEROS[k]!;
+    } else {
+      const r = denseSvd(a, wantU || wantV ? 'thin' : 'none');
+      const s = r.s.slice(0, k); // r.s may be the small path's working buffer
+      const threshold = (Number.EPSILON / 2) * Math.max(m, n) * s[0]!;
+      for (let i = 0; i < k; i++) if (s[i]! <= threshold) s[i] = 0;
+      this.s = s;
+      this.#u = wantU && r.u ? keep(r.u.data, m * k) : zerosOf(m * k);
+      this.#v = wantV && r.vt ? transposeData(r.vt) : zerosOf(n * k);
+    }
     if (wantU && wantV) mirrorSigns(this.#u, this.#v, m, n, k);
     this.#cls = resultClass(value);
     this.U = buildMatrix(this.#cls, m, k, this.#u);
