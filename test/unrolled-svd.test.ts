@@ -336,7 +336,7 @@ describe('unrolled 2×2/3×3 SVD against the LAPACK path and the generic small k
     expect(singular.condition).toBe(Infinity);
   });
 
-  it('fast-check: small-integer, wide-range, zero-heavy and extreme entries; LAPACK’s values to 8ε·σ₁, a decomposition that reconstructs, orthonormal, signs by the rule', () => {
+  it('fast-check: small-integer, wide-range, zero-heavy and extreme entries; LAPACK’s values to 8ε·σ₁, a decomposition that reconstructs, orthonormal, signs by the rule; the adapters return the same numbers', () => {
     const entry = fc.oneof(
       fc.integer({ min: -3, max: 3 }),
       fc.double({ min: -1e6, max: 1e6, noNaN: true, noDefaultInfinity: true }),
@@ -350,6 +350,22 @@ describe('unrolled 2×2/3×3 SVD against the LAPACK path and the generic small k
         const r = svd(a);
         if (lapack.s[0] === 0) return Array.from(r.s).every((x) => x === 0);
         checkResult(a, r.s, r.u!.data, r.vt!.data, Array.from(lapack.s), 8 * EPS, `fast-check ${n}×${n}`);
+        // The adapters' entry points: the same numbers (svd-js and numeric flush below ε·σ₁, ml-matrix
+        // stores values ≤ ε/2·n·σ₁ as 0 and has its own pair signs, checked above on random input).
+        const nested = Array.from({ length: n }, (_, i) => Array.from(a.data.subarray(i * n, (i + 1) * n)));
+        const flushed = Array.from(r.s, (x) => (x < EPS * r.s[0]! ? 0 : x));
+        const js = SVD(nested);
+        expect(js.q).toEqual(flushed);
+        expect(SVD(nested, false, false).q).toEqual(flushed);
+        for (let i = 0; i < n; i++) {
+          for (let j = 0; j < n; j++) {
+            expect(js.u[i]![j]).toBe(r.u!.data[i * n + j]);
+            expect(js.v[i]![j]).toBe(r.vt!.data[j * n + i]);
+          }
+        }
+        expect(numericSvd(nested)).toEqual({ U: js.u, S: flushed, V: js.v });
+        const ml = new SingularValueDecomposition(new Matrix(nested));
+        expect(ml.diagonal).toEqual(Array.from(r.s, (x) => (x <= (EPS / 2) * n * r.s[0]! ? 0 : x)));
         return true;
       }),
       { numRuns: 2000, seed: 20261202 },
