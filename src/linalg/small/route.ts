@@ -27,8 +27,8 @@
  *
  * Square 2×2 and 3×3 matrices on the small path take the unrolled kernel
  * (./unrolled-svd.ts, the same algorithm with every entry in a local), which
- * moves no crossover: it is faster than the generic kernel (3×3 357 ns against
- * 719 ns with vectors, 289 against 469 values only; 2×2 81 against 233), and
+ * moves no crossover: it is faster than the generic kernel (3×3 275 ns against
+ * 719 ns with vectors, 226 against 469 values only; 2×2 81 against 233), and
  * both are far below LAPACK's fixed cost there.
  *
  * The eigensolver's crossover (Jacobi against ?syevd): 2×2 7.0, 4×4 3.2,
