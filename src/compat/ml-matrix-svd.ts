@@ -30,6 +30,7 @@ import { createRequire } from 'node:module';
 import { EffrankError, invalidArgument, invalidShape } from '../core/errors.js';
 import { MAX_ELEMENTS, checkDimension, describe } from '../core/matrix.js';
 import { UNROLLED, U_AT, VT_AT } from '../linalg/small/unrolled-svd.js';
+import { resultArray } from '../linalg/small/results.js';
 import { type Dense, denseSvd, ensureAllocatable, inputArray, keep, toDense } from './shared.js';
 import { unrolledSquare } from './small-square.js';
 
@@ -326,7 +327,22 @@ function readRows(value: MatrixSource, rows: number, columns: number, out: Float
  */
 export function buildMatrix(cls: MatrixClass, rows: number, columns: number, data: Float64Array | number[]): CompatMatrix {
   const size = rows * columns;
-  if (isRowStoredClass(cls)) {
+  const layout = rowLayoutOf(cls);
+  if (layout === RowLayout.Adopts && columns > IN_HEAP_ROW) {
+    // Rows of more than 64 bytes: a fresh Float64Array each would live off V8's heap (about 1 µs
+    // apiece, 20 µs for the U and V of a 10×10); slab-backed rows (../linalg/small/results.ts) cost 40 ns.
+    const out = new (cls as unknown as new (r: number, c: number) => CompatMatrix & { data: Float64Array[]; rows: number })(0, columns);
+    const rowData: Float64Array[] = new Array(rows);
+    for (let i = 0; i < rows; i++) {
+      const row = resultArray(false, columns) as Float64Array;
+      for (let j = 0, o = i * columns; j < columns; j++) row[j] = data[o + j]!;
+      rowData[i] = row;
+    }
+    out.data = rowData;
+    out.rows = rows;
+    return out;
+  }
+  if (layout !== RowLayout.None) {
     const out = new (cls as unknown as new (r: number, c: number) => CompatMatrix & { data: Float64Array[] })(rows, columns);
     if (data instanceof Float64Array && columns > 32) {
       for (let i = 0; i < rows; i++) out.data[i]!.set(data.subarray(i * columns, (i + 1) * columns));
@@ -342,41 +358,65 @@ export function buildMatrix(cls: MatrixClass, rows: number, columns: number, dat
   return cls.from1DArray(rows, columns, data instanceof Float64Array ? data.subarray(0, size) : data.slice(0, size));
 }
 
-const rowStored = new WeakMap<object, boolean>();
+/** Float64Array rows up to this many entries (64 bytes) live on V8's heap, cheap to allocate. */
+const IN_HEAP_ROW = 8;
+
+/**
+ * How a result class stores its entries: not as rows (use from1DArray); as
+ * ml-matrix's `Matrix` does, one Float64Array per row in `data`; and, in
+ * addition, a (0, columns) instance takes rows assigned to `data` and `rows`
+ * afterwards (ml-matrix's plain fields), so that they can be slab-backed.
+ */
+const enum RowLayout {
+  None,
+  Rows,
+  Adopts,
+}
+
+const rowLayouts = new WeakMap<object, RowLayout>();
 
 // The last class asked about: a WeakMap lookup costs about as much as a 2×2 SVD's result matrix.
 let lastClass: MatrixClass | undefined;
-let lastRowStored = false;
+let lastLayout = RowLayout.None;
 
-function isRowStoredClass(cls: MatrixClass): boolean {
-  if (cls === lastClass) return lastRowStored;
-  const result = probeRowStored(cls);
+function rowLayoutOf(cls: MatrixClass): RowLayout {
+  if (cls === lastClass) return lastLayout;
+  let known = rowLayouts.get(cls);
+  if (known === undefined) {
+    known = probeRowLayout(cls);
+    rowLayouts.set(cls, known);
+  }
   lastClass = cls;
-  lastRowStored = result;
-  return result;
+  lastLayout = known;
+  return known;
 }
 
-function probeRowStored(cls: MatrixClass): boolean {
-  let known = rowStored.get(cls);
-  if (known === undefined) {
-    known = false;
-    try {
-      if (typeof cls === 'function' && typeof (cls as { isMatrix?: unknown }).isMatrix === 'function') {
-        const probe = new (cls as unknown as new (r: number, c: number) => { data?: unknown; get?: unknown; set?: unknown })(2, 3);
-        const d = probe.data;
-        known = Array.isArray(d) && d.length === 2 && d.every((r) => r instanceof Float64Array && r.length === 3);
-        if (known) {
-          // The layout must be what get() reads.
-          (d as Float64Array[])[1]![2] = 7;
-          known = typeof probe.get === 'function' && (probe.get as (i: number, j: number) => unknown).call(probe, 1, 2) === 7;
-        }
-      }
-    } catch {
-      known = false;
-    }
-    rowStored.set(cls, known);
+function probeRowLayout(cls: MatrixClass): RowLayout {
+  type Probe = { data?: unknown; rows?: unknown; columns?: unknown; get?: unknown; to1DArray?: unknown };
+  try {
+    if (typeof cls !== 'function' || typeof (cls as { isMatrix?: unknown }).isMatrix !== 'function') return RowLayout.None;
+    const Ctor = cls as unknown as new (r: number, c: number) => Probe;
+    const probe = new Ctor(2, 3);
+    const d = probe.data;
+    if (!(Array.isArray(d) && d.length === 2 && d.every((r) => r instanceof Float64Array && r.length === 3))) return RowLayout.None;
+    // The layout must be what get() reads.
+    (d as Float64Array[])[1]![2] = 7;
+    if (typeof probe.get !== 'function' || (probe.get as (i: number, j: number) => unknown).call(probe, 1, 2) !== 7) return RowLayout.None;
+    const adopted = new Ctor(0, 3);
+    adopted.data = [new Float64Array(3), Float64Array.of(1, 2, 9)];
+    adopted.rows = 2;
+    const flat = typeof adopted.to1DArray === 'function' ? (adopted.to1DArray as () => unknown).call(adopted) : undefined;
+    const adopts =
+      adopted.rows === 2 &&
+      adopted.columns === 3 &&
+      (adopted.get as (i: number, j: number) => unknown).call(adopted, 1, 2) === 9 &&
+      Array.isArray(flat) &&
+      flat.length === 6 &&
+      flat[5] === 9;
+    return adopts ? RowLayout.Adopts : RowLayout.Rows;
+  } catch {
+    return RowLayout.None;
   }
-  return known;
 }
 
 /** The right-hand side of solve/mmul: a matrix, or a plain number[] taken as a column vector. */
@@ -437,7 +477,8 @@ function pinvFromFactors(
 
 function transposeData(d: Dense): Float64Array | number[] {
   const size = d.rows * d.cols;
-  const out = size > 64 ? new Float64Array(size) : new Array<number>(size);
+  // Slab-backed above 64 entries (see keep): the factors are private to the decomposition.
+  const out = size > 64 ? (resultArray(false, size) as Float64Array) : new Array<number>(size);
   for (let i = 0; i < d.rows; i++) for (let j = 0; j < d.cols; j++) out[j * d.rows + i] = d.data[i * d.cols + j]!;
   return out;
 }
@@ -472,7 +513,7 @@ function squareV(k: number): number[] {
 }
 
 function zerosOf(size: number): Float64Array | number[] {
-  return size > 64 ? new Float64Array(size) : new Array<number>(size).fill(0);
+  return size > 64 ? (resultArray(false, size) as Float64Array) : new Array<number>(size).fill(0);
 }
 
 /**
