@@ -378,7 +378,7 @@ describe('result matrices with rows of more than 8 entries (slab-backed rows)', 
         expect(m).toBeInstanceOf(Matrix);
         expect(Matrix.isMatrix(m)).toBe(true);
         expect(shape(m)).toEqual([n, n]);
-        const rows = (m as Matrix).data;
+        const rows = (m as unknown as { data: Float64Array[] }).data;
         expect(rows.length).toBe(n);
         for (const row of rows) {
           expect(row).toBeInstanceOf(Float64Array);

@@ -372,3 +372,32 @@ describe('unrolled 2×2/3×3 SVD against the LAPACK path and the generic small k
     );
   });
 });
+
+describe('the ml-matrix adapter’s direct read of a 2×2/3×3 Matrix', () => {
+  it('gives the number[][] input’s results, the same errors, and hands anything unusual to the general reader', () => {
+    const rng = new Rng(21);
+    for (const n of [2, 3]) {
+      const rows = Array.from({ length: n }, () => Array.from(rng.normals(n)));
+      const fromRows = new SingularValueDecomposition(rows);
+      const fromMatrix = new SingularValueDecomposition(new Matrix(rows));
+      expect(fromMatrix.diagonal).toEqual(fromRows.diagonal);
+      expect(fromMatrix.leftSingularVectors.to2DArray()).toEqual(fromRows.leftSingularVectors.to2DArray());
+      expect(fromMatrix.rightSingularVectors.to2DArray()).toEqual(fromRows.rightSingularVectors.to2DArray());
+      // A matrix-like without Float64Array rows goes through get().
+      const like = { rows: n, columns: n, get: (i: number, j: number) => rows[i]![j]!, data: rows };
+      expect(new SingularValueDecomposition(like).diagonal).toEqual(fromRows.diagonal);
+      const bad = new Matrix(rows);
+      bad.set(n - 1, 0, Number.NaN);
+      const viaRows = rows.map((r) => r.slice());
+      viaRows[n - 1]![0] = Number.NaN;
+      let expected = '';
+      try {
+        new SingularValueDecomposition(viaRows);
+      } catch (e) {
+        expected = (e as Error).message;
+      }
+      expect(expected).toMatch(/NaN/);
+      expect(() => new SingularValueDecomposition(bad)).toThrowError(expected);
+    }
+  });
+});

@@ -31,6 +31,7 @@ import { EffrankError, invalidArgument, invalidShape } from '../core/errors.js';
 import { MAX_ELEMENTS, checkDimension, describe } from '../core/matrix.js';
 import { UNROLLED, U_AT, VT_AT } from '../linalg/small/unrolled-svd.js';
 import { resultArray } from '../linalg/small/results.js';
+import { maxElementsCap } from '../linalg/small/route.js';
 import { type Dense, denseSvd, ensureAllocatable, inputArray, keep, toDense } from './shared.js';
 import { unrolledSquare } from './small-square.js';
 
@@ -285,6 +286,31 @@ export function readMatrix(value: unknown, name: string): Dense {
     }
   }
   return { data, rows, cols: columns };
+}
+
+const smallSquare: Dense = { data: inputArray(9), rows: 0, cols: 0 };
+
+/**
+ * A 2×2 or 3×3 ml-matrix `Matrix` (rows, columns, get, and `data` as one
+ * Float64Array per row) read into the reused input buffer, else undefined
+ * (then readMatrix reads it, with all its checks). At these sizes readMatrix's
+ * general checks cost a tenth of the whole decomposition. Valid until the next read.
+ */
+function readSmallSquare(value: unknown): Dense | undefined {
+  // Under a setLimits cap, readMatrix's allocation check applies.
+  if (value === null || typeof value !== 'object' || maxElementsCap() !== 0) return undefined;
+  const { rows, columns, data } = value as { rows?: unknown; columns?: unknown; data?: unknown };
+  if ((rows !== 2 && rows !== 3) || columns !== rows || typeof (value as { get?: unknown }).get !== 'function') return undefined;
+  if (!Array.isArray(data) || data.length !== rows) return undefined;
+  const out = smallSquare.data;
+  for (let i = 0; i < rows; i++) {
+    const row: unknown = data[i];
+    if (!(row instanceof Float64Array) || row.length !== rows) return undefined;
+    for (let j = 0; j < rows; j++) out[i * rows + j] = row[j]!;
+  }
+  smallSquare.rows = rows;
+  smallSquare.cols = rows;
+  return smallSquare;
 }
 
 function allocate(size: number, what: string): Float64Array {
@@ -561,8 +587,11 @@ export class SingularValueDecomposition {
   readonly #cls: MatrixClass;
 
   constructor(value: MatrixValue, options: SvdOptions = {}) {
-    if (isEmptyInput(value)) throw emptyMatrixError();
-    const a = readMatrix(value, 'value');
+    let a = readSmallSquare(value);
+    if (a === undefined) {
+      if (isEmptyInput(value)) throw emptyMatrixError();
+      a = readMatrix(value, 'value');
+    }
     const { computeLeftSingularVectors = true, computeRightSingularVectors = true } = options ?? {};
     const wantU = Boolean(computeLeftSingularVectors);
     const wantV = Boolean(computeRightSingularVectors);
