@@ -538,6 +538,37 @@ function squareV(k: number): number[] {
   return [R[VT_AT]!, R[VT_AT + 3]!, R[VT_AT + 6]!, R[VT_AT + 1]!, R[VT_AT + 4]!, R[VT_AT + 7]!, R[VT_AT + 2]!, R[VT_AT + 5]!, R[VT_AT + 8]!];
 }
 
+/** mirrorSigns for k×k plain arrays (the pair's largest entry positive; vᵢ's on an exact tie). */
+function mirrorSquare(u: number[], v: number[], k: number): void {
+  for (let i = 0; i < k; i++) {
+    let bu = 0;
+    let bv = 0;
+    for (let r = 0; r < k; r++) {
+      const x = u[r * k + i]!;
+      if (Math.abs(x) > Math.abs(bu)) bu = x;
+      const y = v[r * k + i]!;
+      if (Math.abs(y) > Math.abs(bv)) bv = y;
+    }
+    const pick = Math.abs(bu) > Math.abs(bv) ? bu : bv;
+    if (pick >= 0) continue;
+    for (let r = 0; r < k; r++) {
+      u[r * k + i] = -u[r * k + i]!;
+      v[r * k + i] = -v[r * k + i]!;
+    }
+  }
+}
+
+/** buildMatrix for a k×k plain array. */
+function buildSquare(cls: MatrixClass, k: number, data: number[]): CompatMatrix {
+  if (rowLayoutOf(cls) === RowLayout.None) return buildMatrix(cls, k, k, data);
+  const out = new (cls as unknown as new (r: number, c: number) => CompatMatrix & { data: Float64Array[] })(k, k);
+  for (let i = 0; i < k; i++) {
+    const row = out.data[i]!;
+    for (let j = 0; j < k; j++) row[j] = data[i * k + j]!;
+  }
+  return out;
+}
+
 function zerosOf(size: number): Float64Array | number[] {
   return size > 64 ? (resultArray(false, size) as Float64Array) : new Array<number>(size).fill(0);
 }
@@ -600,11 +631,22 @@ export class SingularValueDecomposition {
     this.m = m;
     this.n = n;
     if (unrolledSquare(a, wantU || wantV)) {
-      // 2×2 and 3×3: straight from the unrolled kernel's buffer, no intermediate arrays.
+      // 2×2 and 3×3: straight from the unrolled kernel's buffer, no intermediate arrays, with
+      // copies of the generic helpers that see only these plain arrays (the shared ones see every
+      // size and array type, and their polymorphic element loads cost a tenth of the call here).
       this.s = squareValues(k);
-      this.#u = wantU ? squareU(k) : ZEROS[k]!;
-      this.#v = wantV ? squareV(k) : ZEROS[k]!;
-    } else {
+      const u = wantU ? squareU(k) : ZEROS[k]!;
+      const v = wantV ? squareV(k) : ZEROS[k]!;
+      if (wantU && wantV) mirrorSquare(u, v, k);
+      this.#u = u;
+      this.#v = v;
+      const cls = resultClass(value);
+      this.#cls = cls;
+      this.U = buildSquare(cls, k, u);
+      this.V = buildSquare(cls, k, v);
+      return;
+    }
+    {
       const r = denseSvd(a, wantU || wantV ? 'thin' : 'none');
       const s = r.s.slice(0, k); // r.s may be the small path's working buffer
       const threshold = (Number.EPSILON / 2) * Math.max(m, n) * s[0]!;
