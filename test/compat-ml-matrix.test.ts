@@ -366,3 +366,36 @@ describe('effrank/compat/ml-matrix pseudoInverse', () => {
     expect(shape(pseudoInverse([]))).toEqual([0, 0]);
   });
 });
+
+describe('result matrices with rows of more than 8 entries (slab-backed rows)', () => {
+  it('are real ml-matrix Matrix objects with the right values, and independent of each other', () => {
+    for (const n of [9, 10, 16, 20]) {
+      const a = randomMatrix(n, n, 40 + n);
+      const first = new SingularValueDecomposition(new Matrix(a));
+      const second = new SingularValueDecomposition(new Matrix(a));
+      const { U, V } = first;
+      for (const m of [U, V, first.diagonalMatrix, first.inverse()]) {
+        expect(m).toBeInstanceOf(Matrix);
+        expect(Matrix.isMatrix(m)).toBe(true);
+        expect(shape(m)).toEqual([n, n]);
+        const rows = (m as unknown as { data: Float64Array[] }).data;
+        expect(rows.length).toBe(n);
+        for (const row of rows) {
+          expect(row).toBeInstanceOf(Float64Array);
+          expect(row.length).toBe(n);
+        }
+      }
+      // U·Σ·Vᵀ = A, and the peer's own operations work on them.
+      const back = (U as Matrix).mmul(first.diagonalMatrix as Matrix).mmul((V as Matrix).transpose());
+      expect(maxAbsDiff(back.to2DArray(), a)).toBeLessThan(1e-12);
+      expect(maxAbsDiff((U as Matrix).transpose().mmul(U as Matrix).to2DArray(), identity(n))).toBeLessThan(1e-13);
+      // Writing one result changes no other one, of this decomposition or the next.
+      const before = second.U.to2DArray();
+      const vBefore = first.V.to2DArray();
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) U.set(i, j, 1e9);
+      expect(second.U.to2DArray()).toEqual(before);
+      expect(first.V.to2DArray()).toEqual(vBefore);
+      expect((U as Matrix).clone().get(n - 1, n - 1)).toBe(1e9);
+    }
+  });
+});

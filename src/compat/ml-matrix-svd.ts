@@ -29,7 +29,11 @@ import { createRequire } from 'node:module';
 
 import { EffrankError, invalidArgument, invalidShape } from '../core/errors.js';
 import { MAX_ELEMENTS, checkDimension, describe } from '../core/matrix.js';
+import { UNROLLED, U_AT, VT_AT } from '../linalg/small/unrolled-svd.js';
+import { resultArray } from '../linalg/small/results.js';
+import { maxElementsCap } from '../linalg/small/route.js';
 import { type Dense, denseSvd, ensureAllocatable, inputArray, keep, toDense } from './shared.js';
+import { unrolledSquare } from './small-square.js';
 
 /** What the adapters read: an ml-matrix matrix (any AbstractMatrix) or anything with rows, columns and get. */
 export interface MatrixSource {
@@ -284,6 +288,31 @@ export function readMatrix(value: unknown, name: string): Dense {
   return { data, rows, cols: columns };
 }
 
+const smallSquare: Dense = { data: inputArray(9), rows: 0, cols: 0 };
+
+/**
+ * A 2×2 or 3×3 ml-matrix `Matrix` (rows, columns, get, and `data` as one
+ * Float64Array per row) read into the reused input buffer, else undefined
+ * (then readMatrix reads it, with all its checks). At these sizes readMatrix's
+ * general checks cost a tenth of the whole decomposition. Valid until the next read.
+ */
+function readSmallSquare(value: unknown): Dense | undefined {
+  // Under a setLimits cap, readMatrix's allocation check applies.
+  if (value === null || typeof value !== 'object' || maxElementsCap() !== 0) return undefined;
+  const { rows, columns, data } = value as { rows?: unknown; columns?: unknown; data?: unknown };
+  if ((rows !== 2 && rows !== 3) || columns !== rows || typeof (value as { get?: unknown }).get !== 'function') return undefined;
+  if (!Array.isArray(data) || data.length !== rows) return undefined;
+  const out = smallSquare.data;
+  for (let i = 0; i < rows; i++) {
+    const row: unknown = data[i];
+    if (!(row instanceof Float64Array) || row.length !== rows) return undefined;
+    for (let j = 0; j < rows; j++) out[i * rows + j] = row[j]!;
+  }
+  smallSquare.rows = rows;
+  smallSquare.cols = rows;
+  return smallSquare;
+}
+
 function allocate(size: number, what: string): Float64Array {
   try {
     return new Float64Array(size);
@@ -324,7 +353,22 @@ function readRows(value: MatrixSource, rows: number, columns: number, out: Float
  */
 export function buildMatrix(cls: MatrixClass, rows: number, columns: number, data: Float64Array | number[]): CompatMatrix {
   const size = rows * columns;
-  if (isRowStoredClass(cls)) {
+  const layout = rowLayoutOf(cls);
+  if (layout === RowLayout.Adopts && columns > IN_HEAP_ROW) {
+    // Rows of more than 64 bytes: a fresh Float64Array each would live off V8's heap (about 1 µs
+    // apiece, 20 µs for the U and V of a 10×10); slab-backed rows (../linalg/small/results.ts) cost 40 ns.
+    const out = new (cls as unknown as new (r: number, c: number) => CompatMatrix & { data: Float64Array[]; rows: number })(0, columns);
+    const rowData: Float64Array[] = new Array(rows);
+    for (let i = 0; i < rows; i++) {
+      const row = resultArray(false, columns) as Float64Array;
+      for (let j = 0, o = i * columns; j < columns; j++) row[j] = data[o + j]!;
+      rowData[i] = row;
+    }
+    out.data = rowData;
+    out.rows = rows;
+    return out;
+  }
+  if (layout !== RowLayout.None) {
     const out = new (cls as unknown as new (r: number, c: number) => CompatMatrix & { data: Float64Array[] })(rows, columns);
     if (data instanceof Float64Array && columns > 32) {
       for (let i = 0; i < rows; i++) out.data[i]!.set(data.subarray(i * columns, (i + 1) * columns));
@@ -340,41 +384,65 @@ export function buildMatrix(cls: MatrixClass, rows: number, columns: number, dat
   return cls.from1DArray(rows, columns, data instanceof Float64Array ? data.subarray(0, size) : data.slice(0, size));
 }
 
-const rowStored = new WeakMap<object, boolean>();
+/** Float64Array rows up to this many entries (64 bytes) live on V8's heap, cheap to allocate. */
+const IN_HEAP_ROW = 8;
+
+/**
+ * How a result class stores its entries: not as rows (use from1DArray); as
+ * ml-matrix's `Matrix` does, one Float64Array per row in `data`; and, in
+ * addition, a (0, columns) instance takes rows assigned to `data` and `rows`
+ * afterwards (ml-matrix's plain fields), so that they can be slab-backed.
+ */
+const enum RowLayout {
+  None,
+  Rows,
+  Adopts,
+}
+
+const rowLayouts = new WeakMap<object, RowLayout>();
 
 // The last class asked about: a WeakMap lookup costs about as much as a 2×2 SVD's result matrix.
 let lastClass: MatrixClass | undefined;
-let lastRowStored = false;
+let lastLayout = RowLayout.None;
 
-function isRowStoredClass(cls: MatrixClass): boolean {
-  if (cls === lastClass) return lastRowStored;
-  const result = probeRowStored(cls);
+function rowLayoutOf(cls: MatrixClass): RowLayout {
+  if (cls === lastClass) return lastLayout;
+  let known = rowLayouts.get(cls);
+  if (known === undefined) {
+    known = probeRowLayout(cls);
+    rowLayouts.set(cls, known);
+  }
   lastClass = cls;
-  lastRowStored = result;
-  return result;
+  lastLayout = known;
+  return known;
 }
 
-function probeRowStored(cls: MatrixClass): boolean {
-  let known = rowStored.get(cls);
-  if (known === undefined) {
-    known = false;
-    try {
-      if (typeof cls === 'function' && typeof (cls as { isMatrix?: unknown }).isMatrix === 'function') {
-        const probe = new (cls as unknown as new (r: number, c: number) => { data?: unknown; get?: unknown; set?: unknown })(2, 3);
-        const d = probe.data;
-        known = Array.isArray(d) && d.length === 2 && d.every((r) => r instanceof Float64Array && r.length === 3);
-        if (known) {
-          // The layout must be what get() reads.
-          (d as Float64Array[])[1]![2] = 7;
-          known = typeof probe.get === 'function' && (probe.get as (i: number, j: number) => unknown).call(probe, 1, 2) === 7;
-        }
-      }
-    } catch {
-      known = false;
-    }
-    rowStored.set(cls, known);
+function probeRowLayout(cls: MatrixClass): RowLayout {
+  type Probe = { data?: unknown; rows?: unknown; columns?: unknown; get?: unknown; to1DArray?: unknown };
+  try {
+    if (typeof cls !== 'function' || typeof (cls as { isMatrix?: unknown }).isMatrix !== 'function') return RowLayout.None;
+    const Ctor = cls as unknown as new (r: number, c: number) => Probe;
+    const probe = new Ctor(2, 3);
+    const d = probe.data;
+    if (!(Array.isArray(d) && d.length === 2 && d.every((r) => r instanceof Float64Array && r.length === 3))) return RowLayout.None;
+    // The layout must be what get() reads.
+    (d as Float64Array[])[1]![2] = 7;
+    if (typeof probe.get !== 'function' || (probe.get as (i: number, j: number) => unknown).call(probe, 1, 2) !== 7) return RowLayout.None;
+    const adopted = new Ctor(0, 3);
+    adopted.data = [new Float64Array(3), Float64Array.of(1, 2, 9)];
+    adopted.rows = 2;
+    const flat = typeof adopted.to1DArray === 'function' ? (adopted.to1DArray as () => unknown).call(adopted) : undefined;
+    const adopts =
+      adopted.rows === 2 &&
+      adopted.columns === 3 &&
+      (adopted.get as (i: number, j: number) => unknown).call(adopted, 1, 2) === 9 &&
+      Array.isArray(flat) &&
+      flat.length === 6 &&
+      flat[5] === 9;
+    return adopts ? RowLayout.Adopts : RowLayout.Rows;
+  } catch {
+    return RowLayout.None;
   }
-  return known;
 }
 
 /** The right-hand side of solve/mmul: a matrix, or a plain number[] taken as a column vector. */
@@ -435,13 +503,74 @@ function pinvFromFactors(
 
 function transposeData(d: Dense): Float64Array | number[] {
   const size = d.rows * d.cols;
-  const out = size > 64 ? new Float64Array(size) : new Array<number>(size);
+  // Slab-backed above 64 entries (see keep): the factors are private to the decomposition.
+  const out = size > 64 ? (resultArray(false, size) as Float64Array) : new Array<number>(size);
   for (let i = 0; i < d.rows; i++) for (let j = 0; j < d.cols; j++) out[j * d.rows + i] = d.data[i * d.cols + j]!;
   return out;
 }
 
+/**
+ * Zero factors of the 2×2 and 3×3 fast path, shared: the factors are only
+ * read after construction (mirrorSigns, which writes, runs only on computed ones).
+ */
+const ZEROS: number[][] = [[], [0], [0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0, 0]];
+
+/** The k values from the unrolled kernel, those ≤ threshold (ε/2·k·s₀) stored as 0. */
+function squareValues(k: number): Float64Array {
+  const R = UNROLLED;
+  const s = new Float64Array(k);
+  const threshold = (Number.EPSILON / 2) * k * R[0]!;
+  for (let i = 0; i < k; i++) s[i] = R[i]! <= threshold ? 0 : R[i]!;
+  return s;
+}
+
+/** U (k×k row-major, a plain array) from the unrolled kernel. */
+function squareU(k: number): number[] {
+  const R = UNROLLED;
+  if (k === 2) return [R[U_AT]!, R[U_AT + 1]!, R[U_AT + 2]!, R[U_AT + 3]!];
+  return [R[U_AT]!, R[U_AT + 1]!, R[U_AT + 2]!, R[U_AT + 3]!, R[U_AT + 4]!, R[U_AT + 5]!, R[U_AT + 6]!, R[U_AT + 7]!, R[U_AT + 8]!];
+}
+
+/** V = vtᵀ (k×k row-major, a plain array) from the unrolled kernel. */
+function squareV(k: number): number[] {
+  const R = UNROLLED;
+  if (k === 2) return [R[VT_AT]!, R[VT_AT + 2]!, R[VT_AT + 1]!, R[VT_AT + 3]!];
+  return [R[VT_AT]!, R[VT_AT + 3]!, R[VT_AT + 6]!, R[VT_AT + 1]!, R[VT_AT + 4]!, R[VT_AT + 7]!, R[VT_AT + 2]!, R[VT_AT + 5]!, R[VT_AT + 8]!];
+}
+
+/** mirrorSigns for k×k plain arrays (the pair's largest entry positive; vᵢ's on an exact tie). */
+function mirrorSquare(u: number[], v: number[], k: number): void {
+  for (let i = 0; i < k; i++) {
+    let bu = 0;
+    let bv = 0;
+    for (let r = 0; r < k; r++) {
+      const x = u[r * k + i]!;
+      if (Math.abs(x) > Math.abs(bu)) bu = x;
+      const y = v[r * k + i]!;
+      if (Math.abs(y) > Math.abs(bv)) bv = y;
+    }
+    const pick = Math.abs(bu) > Math.abs(bv) ? bu : bv;
+    if (pick >= 0) continue;
+    for (let r = 0; r < k; r++) {
+      u[r * k + i] = -u[r * k + i]!;
+      v[r * k + i] = -v[r * k + i]!;
+    }
+  }
+}
+
+/** buildMatrix for a k×k plain array. */
+function buildSquare(cls: MatrixClass, k: number, data: number[]): CompatMatrix {
+  if (rowLayoutOf(cls) === RowLayout.None) return buildMatrix(cls, k, k, data);
+  const out = new (cls as unknown as new (r: number, c: number) => CompatMatrix & { data: Float64Array[] })(k, k);
+  for (let i = 0; i < k; i++) {
+    const row = out.data[i]!;
+    for (let j = 0; j < k; j++) row[j] = data[i * k + j]!;
+  }
+  return out;
+}
+
 function zerosOf(size: number): Float64Array | number[] {
-  return size > 64 ? new Float64Array(size) : new Array<number>(size).fill(0);
+  return size > 64 ? (resultArray(false, size) as Float64Array) : new Array<number>(size).fill(0);
 }
 
 /**
@@ -489,24 +618,43 @@ export class SingularValueDecomposition {
   readonly #cls: MatrixClass;
 
   constructor(value: MatrixValue, options: SvdOptions = {}) {
-    if (isEmptyInput(value)) throw emptyMatrixError();
-    const a = readMatrix(value, 'value');
+    let a = readSmallSquare(value);
+    if (a === undefined) {
+      if (isEmptyInput(value)) throw emptyMatrixError();
+      a = readMatrix(value, 'value');
+    }
     const { computeLeftSingularVectors = true, computeRightSingularVectors = true } = options ?? {};
     const wantU = Boolean(computeLeftSingularVectors);
     const wantV = Boolean(computeRightSingularVectors);
     const { rows: m, cols: n } = a;
     const k = Math.min(m, n);
-    const r = denseSvd(a, wantU || wantV ? 'thin' : 'none');
-
-    const s = r.s.slice(0, k); // r.s may be the small path's working buffer
-    const threshold = (Number.EPSILON / 2) * Math.max(m, n) * s[0]!;
-    for (let i = 0; i < k; i++) if (s[i]! <= threshold) s[i] = 0;
-
     this.m = m;
     this.n = n;
-    this.s = s;
-    this.#u = wantU && r.u ? keep(r.u.data, m * k) : zerosOf(m * k);
-    this.#v = wantV && r.vt ? transposeData(r.vt) : zerosOf(n * k);
+    if (unrolledSquare(a, wantU || wantV)) {
+      // 2×2 and 3×3: straight from the unrolled kernel's buffer, no intermediate arrays, with
+      // copies of the generic helpers that see only these plain arrays (the shared ones see every
+      // size and array type, and their polymorphic element loads cost a tenth of the call here).
+      this.s = squareValues(k);
+      const u = wantU ? squareU(k) : ZEROS[k]!;
+      const v = wantV ? squareV(k) : ZEROS[k]!;
+      if (wantU && wantV) mirrorSquare(u, v, k);
+      this.#u = u;
+      this.#v = v;
+      const cls = resultClass(value);
+      this.#cls = cls;
+      this.U = buildSquare(cls, k, u);
+      this.V = buildSquare(cls, k, v);
+      return;
+    }
+    {
+      const r = denseSvd(a, wantU || wantV ? 'thin' : 'none');
+      const s = r.s.slice(0, k); // r.s may be the small path's working buffer
+      const threshold = (Number.EPSILON / 2) * Math.max(m, n) * s[0]!;
+      for (let i = 0; i < k; i++) if (s[i]! <= threshold) s[i] = 0;
+      this.s = s;
+      this.#u = wantU && r.u ? keep(r.u.data, m * k) : zerosOf(m * k);
+      this.#v = wantV && r.vt ? transposeData(r.vt) : zerosOf(n * k);
+    }
     if (wantU && wantV) mirrorSigns(this.#u, this.#v, m, n, k);
     this.#cls = resultClass(value);
     this.U = buildMatrix(this.#cls, m, k, this.#u);

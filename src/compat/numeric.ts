@@ -23,6 +23,7 @@
 import { createRequire } from 'node:module';
 
 import { denseSvd, padded2D, paddedValues, toDense } from './shared.js';
+import { flushedValues, nestedU, nestedV, unrolledSquare } from './small-square.js';
 
 export interface NumericSvdResult {
   /** m×n, the left singular vectors as columns. */
@@ -40,6 +41,7 @@ const EPSILON = 2.220446049250313e-16;
 export function svd(A: ReadonlyArray<ArrayLike<number>>): NumericSvdResult {
   const m = toDense(A, 'A');
   const { rows, cols } = m;
+  if (unrolledSquare(m, true)) return { U: nestedU(rows), S: flushedValues(rows, EPSILON), V: nestedV(rows) };
   // A wide matrix needs the full n×n V; a tall or square one has it in the thin SVD.
   const r = denseSvd(m, rows < cols ? 'full' : 'thin');
   return {

@@ -27,6 +27,7 @@ import { describe } from '../core/matrix.js';
 import { type SmallColumns, smallSvdColumns } from '../linalg/small/small-svd.js';
 import { useSmallSvd } from '../linalg/small/route.js';
 import { type Dense, denseSvd, padded2D, paddedValues, toDense } from './shared.js';
+import { flushedValues, nestedU, nestedV, nestedZeros, unrolledSquare } from './small-square.js';
 
 export interface SvdJsResult {
   /** m×n left singular vectors (m×m with `withu === 'f'`), zeros when not requested. */
@@ -72,6 +73,10 @@ export function SVD(
 
   const m: Dense = toDense(a, 'a');
   const { rows, cols } = m;
+  // 2×2 and 3×3: the unrolled kernel, results built from its buffer ('f' is the thin U when square).
+  if (unrolledSquare(m, wantU || wantV)) {
+    return { u: wantU ? nestedU(rows) : nestedZeros(rows), q: flushedValues(rows, relEps), v: wantV ? nestedV(rows) : nestedZeros(rows) };
+  }
   if (wantU && wantV && withu !== 'f' && rows >= cols && useSmallSvd(rows, cols, 1)) {
     const r = smallSvdColumns(m.data, rows, cols);
     if (r) return smallResult(r, rows, cols, relEps);

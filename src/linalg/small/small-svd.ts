@@ -26,6 +26,7 @@ import { bidiagonalQr } from './bidiagonal-qr.js';
 import { accumulateLeft, accumulateRight, bidiagonalize } from './bidiagonalize.js';
 import { resultArray } from './results.js';
 import { Role, argMaxAbs, nonFinite, scaleFor, scratch } from './scratch.js';
+import { UNROLLED, U_AT, VT_AT, unrolledSvd2, unrolledSvd3 } from './unrolled-svd.js';
 
 export interface SmallSvd {
   s: FloatArray;
@@ -40,6 +41,9 @@ export interface SmallSvd {
  * next call (for the adapters, which copy them into nested arrays at once).
  */
 export function smallSvd(a: FloatArray, m: number, n: number, mode: 0 | 1 | 2, scratchOutputs = false): SmallSvd | undefined {
+  if (m === n && (m === 2 || m === 3) && (m === 2 ? unrolledSvd2(a, mode !== 0) : unrolledSvd3(a, mode !== 0))) {
+    return fromUnrolled(a instanceof Float32Array, m, mode, scratchOutputs);
+  }
   const p = factorize(a, m, n, mode);
   if (p === 0) return undefined;
   const N = m < n ? m : n;
@@ -48,6 +52,22 @@ export function smallSvd(a: FloatArray, m: number, n: number, mode: 0 | 1 | 2, s
   for (let j = 0; j < N; j++) sOut[j] = diagonal[order[j]!]! / p;
   if (mode === 0) return { s: sOut };
   return withVectors(f32, m, n, mode, left, right, order, sOut, scratchOutputs);
+}
+
+/** smallSvd's result from the unrolled 2×2/3×3 kernel's buffer (square: full and thin are the same). */
+function fromUnrolled(f32: boolean, n: number, mode: 0 | 1 | 2, scratchOutputs: boolean): SmallSvd {
+  const R = UNROLLED;
+  const s = scratchOutputs ? scratch(Role.OutS, n) : resultArray(f32, n);
+  for (let j = 0; j < n; j++) s[j] = R[j]!;
+  if (mode === 0) return { s };
+  const nn = n * n;
+  const u = scratchOutputs ? scratch(Role.OutU, nn) : resultArray(f32, nn);
+  const vt = scratchOutputs ? scratch(Role.OutVt, nn) : resultArray(f32, nn);
+  for (let i = 0; i < nn; i++) {
+    u[i] = R[U_AT + i]!;
+    vt[i] = R[VT_AT + i]!;
+  }
+  return { s, u, vt };
 }
 
 /**
