@@ -14,6 +14,7 @@ import {
   type CompatMatrix,
 } from '../src/compat/ml-matrix.js';
 import { EffrankError } from '../src/core/errors.js';
+import { svd } from '../src/index.js';
 import { randomMatrix, transpose, matmul, reconstruct, maxAbsDiff, identity, GOLUB_REINSCH } from './helpers/nested.js';
 
 // ---------------------------------------------------------------- helpers
@@ -367,7 +368,7 @@ describe('effrank/compat/ml-matrix pseudoInverse', () => {
   });
 });
 
-describe('result matrices with rows of more than 8 entries (slab-backed rows)', () => {
+describe('result matrices with rows of more than 8 entries (rows are views into one buffer per matrix)', () => {
   it('are real ml-matrix Matrix objects with the right values, and independent of each other', () => {
     for (const n of [9, 10, 16, 20]) {
       const a = randomMatrix(n, n, 40 + n);
@@ -397,5 +398,26 @@ describe('result matrices with rows of more than 8 entries (slab-backed rows)', 
       expect(first.V.to2DArray()).toEqual(vBefore);
       expect((U as Matrix).clone().get(n - 1, n - 1)).toBe(1e9);
     }
+  });
+
+  it('share no buffer with any other result: a transferred core result detaches nothing of theirs, a clone carries only their own entries', () => {
+    const n = 10;
+    const a = randomMatrix(n, n, 77);
+    const dec = new SingularValueDecomposition(new Matrix(a));
+    const b = Array.from({ length: n }, (_, i) => [i + 1]);
+    const x = dec.solve(new Matrix(b)).to2DArray();
+    expect(maxAbsDiff(matmul(a, x), b)).toBeLessThan(1e-10);
+    // A core small-path result of the same size comes from the shared result slab (README: copy before transferring).
+    const r = svd({ data: Float64Array.from(a.flat()), rows: n, cols: n });
+    const secret = 4242.4242;
+    r.u!.data[0] = secret;
+    structuredClone(r.s, { transfer: [r.s.buffer as ArrayBuffer] });
+    expect(r.s.length).toBe(0); // detached: it was the slab
+    expect(dec.solve(new Matrix(b)).to2DArray()).toEqual(x);
+    const rows = (dec.U as unknown as { data: Float64Array[] }).data;
+    expect(rows[0]!.buffer.byteLength).toBe(n * n * 8);
+    const cloned = structuredClone(rows[0]!);
+    expect(Array.from(new Float64Array(cloned.buffer)).includes(secret)).toBe(false);
+    expect(new Float64Array(cloned.buffer).length).toBe(n * n);
   });
 });

@@ -30,7 +30,7 @@ import { createRequire } from 'node:module';
 import { EffrankError, invalidArgument, invalidShape } from '../core/errors.js';
 import { MAX_ELEMENTS, checkDimension, describe } from '../core/matrix.js';
 import { UNROLLED, U_AT, VT_AT } from '../linalg/small/unrolled-svd.js';
-import { resultArray } from '../linalg/small/results.js';
+import { privateArray } from '../linalg/small/results.js';
 import { maxElementsCap } from '../linalg/small/route.js';
 import { type Dense, denseSvd, ensureAllocatable, inputArray, keep, toDense } from './shared.js';
 import { unrolledSquare } from './small-square.js';
@@ -356,12 +356,15 @@ export function buildMatrix(cls: MatrixClass, rows: number, columns: number, dat
   const layout = rowLayoutOf(cls);
   if (layout === RowLayout.Adopts && columns > IN_HEAP_ROW) {
     // Rows of more than 64 bytes: a fresh Float64Array each would live off V8's heap (about 1 µs
-    // apiece, 20 µs for the U and V of a 10×10); slab-backed rows (../linalg/small/results.ts) cost 40 ns.
+    // apiece, 20 µs for the U and V of a 10×10). The rows are views into one buffer of this
+    // matrix's own instead: one allocation, and nothing shared with any other result.
     const out = new (cls as unknown as new (r: number, c: number) => CompatMatrix & { data: Float64Array[]; rows: number })(0, columns);
+    const block = new Float64Array(rows * columns);
     const rowData: Float64Array[] = new Array(rows);
     for (let i = 0; i < rows; i++) {
-      const row = resultArray(false, columns) as Float64Array;
-      for (let j = 0, o = i * columns; j < columns; j++) row[j] = data[o + j]!;
+      const o = i * columns;
+      const row = block.subarray(o, o + columns);
+      for (let j = 0; j < columns; j++) row[j] = data[o + j]!;
       rowData[i] = row;
     }
     out.data = rowData;
@@ -503,8 +506,8 @@ function pinvFromFactors(
 
 function transposeData(d: Dense): Float64Array | number[] {
   const size = d.rows * d.cols;
-  // Slab-backed above 64 entries (see keep): the factors are private to the decomposition.
-  const out = size > 64 ? (resultArray(false, size) as Float64Array) : new Array<number>(size);
+  // From the private slabs above 64 entries (see keep): the factors are private to the decomposition.
+  const out = size > 64 ? (privateArray(false, size) as Float64Array) : new Array<number>(size);
   for (let i = 0; i < d.rows; i++) for (let j = 0; j < d.cols; j++) out[j * d.rows + i] = d.data[i * d.cols + j]!;
   return out;
 }
@@ -570,7 +573,7 @@ function buildSquare(cls: MatrixClass, k: number, data: number[]): CompatMatrix 
 }
 
 function zerosOf(size: number): Float64Array | number[] {
-  return size > 64 ? (resultArray(false, size) as Float64Array) : new Array<number>(size).fill(0);
+  return size > 64 ? (privateArray(false, size) as Float64Array) : new Array<number>(size).fill(0);
 }
 
 /**

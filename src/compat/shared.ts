@@ -6,7 +6,7 @@ import { freemem } from 'node:os';
 
 import { EffrankError } from '../core/errors.js';
 import { toMatrix } from '../core/matrix.js';
-import { resultArray } from '../linalg/small/results.js';
+import { privateArray } from '../linalg/small/results.js';
 import { smallSvd } from '../linalg/small/small-svd.js';
 import { readSmallNested } from '../linalg/small/input.js';
 import { maxElementsCap, useSmallSvd } from '../linalg/small/route.js';
@@ -48,12 +48,12 @@ export function inputArray(size: number): Float64Array {
 
 /**
  * A copy of data[0, size) that outlives the next SVD: a plain array when small (on V8's heap, cheap),
- * else a Float64Array (slab-backed up to 4 KiB, ../linalg/small/results.ts: a fresh one that size
- * lives off V8's heap and costs about 1 µs). For the adapters' private factors only.
+ * else a Float64Array (up to 4 KiB from the private slabs of ../linalg/small/results.ts: a fresh one
+ * that size lives off V8's heap and costs about 1 µs). For the adapters' private factors only.
  */
 export function keep(data: Float64Array, size: number): Float64Array | number[] {
   if (size > 64) {
-    const out = resultArray(false, size) as Float64Array;
+    const out = privateArray(false, size) as Float64Array;
     out.set(size === data.length ? data : data.subarray(0, size));
     return out;
   }
