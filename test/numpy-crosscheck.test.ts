@@ -190,7 +190,7 @@ for k, x in inp.items():
       ['tall', base],
       ['wide', randn(36, 300, r2)],
       ['boundary', randn(64, 32, r2)],
-      ['column', randn(120, 1, r2)],
+      ['column', randn(300, 1, r2)], // M·N = 300: above the small path's 160, so the native route with N = 1
       ['lowrank', lowRank],
       ['graded', graded],
       ['huge', scaled(base, 1e300)],

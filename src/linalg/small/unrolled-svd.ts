@@ -6,9 +6,12 @@
  * step that shifts by σ₃ itself (see below); Golub & Van Loan
  * §8.6), unrolled, so that V8 keeps the matrix, U and V in registers instead
  * of loading and storing typed-array scratch in loops. Same contract and
- * accuracy as that kernel (normwise backward stable; high relative accuracy
- * for graded matrices: any shift keeps the QR step backward stable, and the
- * zero-shift rule is the generic kernel's); only the rounding differs.
+ * accuracy as that kernel: normwise backward stable (|Δσ| ≤ a few ε·σ₁), and
+ * high relative accuracy for column-graded matrices (any shift keeps the QR
+ * step backward stable, and the zero-shift rule is the generic kernel's).
+ * Rows graded upwards (tiny first rows) get only the normwise bound, as with
+ * the generic kernel: a review measured σ₃ of such 3×3s to 7e-5 relative
+ * (generic 1e-5, LAPACK 4e-11), all within ε·σ₁.
  *
  * Why: at these sizes the generic kernel's loops, scratch loads and stores
  * and sorting cost as much as its arithmetic. Measured 2026-12-02 (process
