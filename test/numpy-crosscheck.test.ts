@@ -248,6 +248,8 @@ for k, x in inp.items():
       expectClose(r32.s, ref[`${name}32_s`]!, 2e-6, `${name} float32 s`);
       expectClose(svdvals(a32), ref[`${name}32_s`]!, 2e-6, `${name} float32 svdvals`);
       expect(orthonormalityError(widen(r32.u!), 'cols'), `${name} float32 uᵀu`).toBeLessThan(1e-5);
+      expect(orthonormalityError(widen(r32.vt!), 'rows'), `${name} float32 vt·vtᵀ`).toBeLessThan(1e-5);
+      expect(reconstructionError(unit(a), widen(r32.u!), Array.from(r32.s, (x) => x / scale), widen(r32.vt!)), `${name} float32 reconstruction`).toBeLessThan(1e-5);
     }
     // Exact rank 5: the other 25 values are rounding-level, as numpy's.
     const low = svdvals(lowRank);
