@@ -431,20 +431,29 @@ function probeRowLayout(cls: MatrixClass): RowLayout {
     // The layout must be what get() reads.
     (d as Float64Array[])[1]![2] = 7;
     if (typeof probe.get !== 'function' || (probe.get as (i: number, j: number) => unknown).call(probe, 1, 2) !== 7) return RowLayout.None;
+    return adoptsRows(Ctor) ? RowLayout.Adopts : RowLayout.Rows;
+  } catch {
+    return RowLayout.None;
+  }
+}
+
+/** Whether a (0, columns) instance takes rows assigned to `data` and `rows` afterwards; a class that refuses is still Rows. */
+function adoptsRows(Ctor: new (r: number, c: number) => { data?: unknown; rows?: unknown; columns?: unknown; get?: unknown; to1DArray?: unknown }): boolean {
+  try {
     const adopted = new Ctor(0, 3);
     adopted.data = [new Float64Array(3), Float64Array.of(1, 2, 9)];
     adopted.rows = 2;
     const flat = typeof adopted.to1DArray === 'function' ? (adopted.to1DArray as () => unknown).call(adopted) : undefined;
-    const adopts =
+    return (
       adopted.rows === 2 &&
       adopted.columns === 3 &&
       (adopted.get as (i: number, j: number) => unknown).call(adopted, 1, 2) === 9 &&
       Array.isArray(flat) &&
       flat.length === 6 &&
-      flat[5] === 9;
-    return adopts ? RowLayout.Adopts : RowLayout.Rows;
+      flat[5] === 9
+    );
   } catch {
-    return RowLayout.None;
+    return false;
   }
 }
 
