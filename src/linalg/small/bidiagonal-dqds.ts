@@ -18,9 +18,9 @@
  *   eigenvalue (all ≥ σ + q_hi's neighbourhood) by a relative ~tol. An interior
  *   e_i ≤ tol²·σ (or 0) splits the block, by the same Weyl-bound argument.
  * - Squares need an exponent range the kernels' scaled inputs (largest entry
- *   near 1, ./scratch.ts scaleFor) have, unless B itself spans more than
- *   2⁴⁵⁰: then, and when the iteration cap is hit, this returns false and the
- *   caller keeps its implicit-shift QR (./bidiagonal-qr.ts).
+ *   near 1, ./scratch.ts scaleFor) have, unless B's entries or values span
+ *   more than about 2⁴⁵⁰: then, and when the iteration cap is hit, this
+ *   returns false and the caller keeps its implicit-shift QR (./bidiagonal-qr.ts).
  */
 
 const EPS = 2 ** -52;
@@ -31,6 +31,12 @@ const TINY = 2 ** -1000;
 /** Nonzero entries below this (above TINY) have squares too close to the underflow threshold: refuse. */
 const SQUARE_MIN = 2 ** -450;
 const SQUARE_MAX = 2 ** 450;
+/**
+ * An eigenvalue σ² below this (σ < 2⁻⁴⁵⁰, possible even when every entry is in range: [[a, 1], [0, b]]
+ * has σ ≈ ab) may have lost bits to underflow; above it, the subnormal rounding of the shifted
+ * entries (absolute, ~2⁻¹⁰⁷⁴ a step) is far below a relative ε of it.
+ */
+const LAMBDA_MIN = 2 ** -900;
 
 // Two qd arrays (a transform writes the other one, so that a rejected shift leaves its input intact).
 let qa = new Float64Array(16);
@@ -64,20 +70,27 @@ export function bidiagonalDqds(d: Float64Array, f: Float64Array, N: number): boo
   }
   let q = qa;
   let e = ea;
+  // Exact zero values: one for each unreduced block with a zero d (its superdiagonal alone has full
+  // rank less one). Any other eigenvalue below LAMBDA_MIN may have underflowed: the QR's job.
+  let zeros = 0;
+  let zeroInBlock = false;
   for (let i = 0; i < N; i++) {
     let x = d[i]!;
     x = x < 0 ? -x : x;
     if (x <= TINY) x = 0;
     else if (x < SQUARE_MIN || x > SQUARE_MAX) return false;
     q[i] = x * x;
-    if (i === N - 1) break;
-    let y = f[i]!;
+    if (x === 0) zeroInBlock = true;
+    let y = i < N - 1 ? f[i]! : 0;
     y = y < 0 ? -y : y;
     if (y <= TINY) y = 0;
     else if (y < SQUARE_MIN || y > SQUARE_MAX) return false;
     e[i] = y * y;
+    if (y === 0) {
+      if (zeroInBlock) zeros++;
+      zeroInBlock = false;
+    }
   }
-  e[N - 1] = 0;
 
   const maxTransforms = 30 * N + 10;
   let transforms = 0;
@@ -156,6 +169,9 @@ export function bidiagonalDqds(d: Float64Array, f: Float64Array, N: number): boo
     sumsLo = lo;
     sumsHi = hi;
   }
+  let below = 0;
+  for (let i = 0; i < N; i++) if (found[i]! < LAMBDA_MIN) below++;
+  if (below > zeros) return false;
   for (let i = 0; i < N; i++) d[i] = Math.sqrt(found[i]!);
   return true;
 }
