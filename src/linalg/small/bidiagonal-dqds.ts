@@ -8,15 +8,18 @@
  *
  * - A transform with shift τ maps the qd array of BBᵀ to that of BBᵀ − τI. It
  *   stays positive exactly when τ < λ_min; a shift that makes a d negative is
- *   rejected and the transform redone with τ = 0, which always succeeds on
- *   nonnegative data (a zero d then moves to the bottom and splits off).
- * - The shift is a Newton step on det(T − λI) from λ = 0, τ = 1/trace(T⁻¹)
- *   (T = BBᵀ of the current, already shifted array): a lower bound of λ_min
- *   in exact arithmetic, and quadratically convergent to it. The shifts
- *   accumulate in σ; an eigenvalue found is σ + q.
- * - e_{hi−1} ≤ tol²·(σ + q_hi) deflates the bottom: dropping it moves every
- *   eigenvalue (all ≥ σ + q_hi's neighbourhood) by a relative ~tol. An interior
- *   e_i ≤ tol²·σ (or 0) splits the block, by the same Weyl-bound argument.
+ *   rejected and the transform redone with a smaller one, last τ = 0, which
+ *   always succeeds on nonnegative data (a zero d then moves to the bottom
+ *   and splits off).
+ * - The shift is a Laguerre step on det(T − λI) from λ = 0 (T = BᵀB of the
+ *   current, already shifted array): below λ_min in exact arithmetic and
+ *   cubically convergent to it, with the Newton step 1/trace(T⁻¹) (further
+ *   below) as the first retry. The shifts accumulate in σ; an eigenvalue
+ *   found is σ + q.
+ * - e_{hi−1} ≤ tol²·(σ + q_hi) deflates the bottom: dropping √e_{hi−1} from B
+ *   moves each eigenvalue ≥ σ + q_hi by a relative ~tol at most (Weyl), far
+ *   less once converged. An interior e_i ≤ tol²·σ (or 0) splits the block, by
+ *   the same argument (every eigenvalue there is ≥ σ).
  * - Squares need an exponent range the kernels' scaled inputs (largest entry
  *   near 1, ./scratch.ts scaleFor) have, unless B's entries or values span
  *   more than about 2⁴⁵⁰: then, and when the iteration cap is hit, this
@@ -148,7 +151,6 @@ export function bidiagonalDqds(d: Float64Array, f: Float64Array, N: number): boo
     }
     if (++transforms > maxTransforms) return false;
 
-
     // The sums from the last transform serve if the block is the one it produced, or that less its bottom.
     const at = sumsLo === lo && sumsHi === hi ? 0 : sumsLo === lo && sumsHi === hi + 1 ? 2 : -1;
     if (at < 0) sumsOf(q, e, lo, hi);
@@ -158,9 +160,9 @@ export function bidiagonalDqds(d: Float64Array, f: Float64Array, N: number): boo
     if (!(tau > 0) || !transform(q, e, qn, en, lo, hi, tau)) {
       tau = NEWTON[0]!;
       if (!(tau > 0) || !transform(q, e, qn, en, lo, hi, tau)) {
-      tau = 0;
-      // Fails only on non-finite intermediates (an underflowed e beside a zero d): leave it to the QR.
-      if (!transform(q, e, qn, en, lo, hi, 0)) return false;
+        tau = 0;
+        // Fails only on non-finite intermediates (an underflowed e beside a zero d): leave it to the QR.
+        if (!transform(q, e, qn, en, lo, hi, 0)) return false;
       }
     }
     q = qn;
