@@ -137,6 +137,15 @@ function reconstruction(a: Dense, u: ArrayLike<number>, s: ArrayLike<number>, vt
   return Math.max(0, worst - 4 * n * Number.MIN_VALUE) / (s[0] || 1);
 }
 
+/** Values only: within tol·σ₁ of `ref` (plus the subnormal spacing), descending. */
+function checkValues(s: ArrayLike<number>, ref: number[], tol: number, label: string): void {
+  expect(s.length, label).toBe(ref.length);
+  for (let i = 0; i < ref.length; i++) {
+    expect(Math.abs(s[i]! - ref[i]!), `${label} σ[${i}]`).toBeLessThanOrEqual(tol * ref[0]! + 4 * Number.MIN_VALUE);
+    if (i > 0) expect(s[i]!, `${label} descending`).toBeLessThanOrEqual(s[i - 1]!);
+  }
+}
+
 /** The contract's checks on one result against reference values `ref`. */
 function checkResult(a: Dense, s: ArrayLike<number>, u: ArrayLike<number>, vt: ArrayLike<number>, ref: number[], tol: number, label: string): void {
   const n = a.rows;
@@ -165,7 +174,9 @@ describe.skipIf(!HAS_NUMPY)('unrolled 2×2/3×3 SVD against numpy and mpmath', (
         if (c.unrolled) expect(k, `${c.label}: the unrolled kernel takes it`).toBeDefined();
         const r = svd(c.a);
         checkResult(c.a, r.s, r.u!.data, r.vt!.data, ref[i]!, tol, `${n}×${n} ${c.label}`);
-        expect(Array.from(svdvals(c.a)), `${c.label} svdvals = svd's s`).toEqual(Array.from(r.s));
+        // The unrolled kernel gives both the same bits; where it declines, values only take dqds.
+        if (k !== undefined) expect(Array.from(svdvals(c.a)), `${c.label} svdvals = svd's s`).toEqual(Array.from(r.s));
+        else checkValues(svdvals(c.a), ref[i]!, tol, `${n}×${n} ${c.label} svdvals`);
         if (k === undefined) return;
         taken++;
         expect(Array.from(r.s), c.label).toEqual(k.s);
@@ -356,7 +367,10 @@ describe('unrolled 2×2/3×3 SVD against the LAPACK path and the generic small k
         const flushed = Array.from(r.s, (x) => (x < EPS * r.s[0]! ? 0 : x));
         const js = SVD(nested);
         expect(js.q).toEqual(flushed);
-        expect(SVD(nested, false, false).q).toEqual(flushed);
+        // Values only: the same bits when the unrolled kernel takes the matrix, else dqds's values (to 8ε·σ₁).
+        const valuesOnly = SVD(nested, false, false).q;
+        if (kernel(a.data, n, false) !== undefined) expect(valuesOnly).toEqual(flushed);
+        else valuesOnly.forEach((x, i) => expect(Math.abs(x - flushed[i]!)).toBeLessThanOrEqual(8 * EPS * r.s[0]!));
         for (let i = 0; i < n; i++) {
           for (let j = 0; j < n; j++) {
             expect(js.u[i]![j]).toBe(r.u!.data[i * n + j]);

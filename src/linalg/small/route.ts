@@ -4,26 +4,30 @@
  * Both meet the same contract, so only speed depends on these crossovers.
  * Measured with benchmarks/small-crossover.js (process CPU time, both paths
  * alternating in one process; 2026-12-02, the 2-core machine loaded by other
- * jobs, load 3), ratio LAPACK time / small-path time:
+ * jobs), ratio LAPACK time / small-path time. svd: load 3, the bidiagonal QR;
+ * svdvals: re-measured 05:10 UTC with values only on dqds (./bidiagonal-dqds.ts):
  *
  * | size   | svd  | svdvals |
  * | ------ | ---- | ------- |
- * | 6×6    | 2.11 | 1.61    |
- * | 8×8    | 1.53 | 1.16    |
- * | 10×10  | 1.15 | 1.00    |
- * | 12×12  | 1.13 | 0.94    |
- * | 14×14  | 0.85 | 0.68    |
- * | 16×16  | 0.85 | 0.68    |
- * | 32×4   | 1.18 | 1.42    |
- * | 64×4   | 0.78 | 1.08    |
- * | 16×8   | 1.24 | 1.28    |
- * | 24×8   | 0.96 | 1.01    |
- * | 20×12  | 0.85 | 0.74    |
+ * | 6×6    | 2.11 | 3.01    |
+ * | 8×8    | 1.53 | 2.12    |
+ * | 10×10  | 1.15 | 2.03    |
+ * | 12×12  | 1.13 | 1.63    |
+ * | 14×14  | 0.85 | 1.42    |
+ * | 16×16  | 0.85 | 1.23    |
+ * | 32×4   | 1.18 | 3.21    |
+ * | 64×4   | 0.78 | 1.99    |
+ * | 16×8   | 1.24 | 3.32    |
+ * | 24×8   | 0.96 | 2.62    |
+ * | 20×12  | 0.85 | 1.28    |
  *
  * The bidiagonal QR's rotations are a chain of dependent square roots and
  * divisions (~10 ns each here), about 4N² of them, and with vectors each
  * rotation also sweeps two columns of length M: the kernel wins while N and
- * M·N stay small. LAPACK's fixed cost is 2–4 µs a call.
+ * M·N stay small. Values only, dqds needs no square roots and about half the
+ * time of the QR (8×8: 1.7 against 2.6 µs for the bidiagonal part), so the
+ * values-only limits sit higher; above 16×16 they are unmeasured, left to LAPACK.
+ * LAPACK's fixed cost is 2–4 µs a call.
  *
  * Square 2×2 and 3×3 matrices on the small path take the unrolled kernel
  * (./unrolled-svd.ts, the same algorithm with every entry in a local), which
@@ -36,12 +40,12 @@
  */
 import { binding } from '../../native.js';
 
-/** Largest min(m, n) for the small SVD with vectors, and for values only. */
+/** Largest min(m, n) for the small SVD with vectors, and for values only (the largest measured: see above). */
 export const SMALL_SVD_MAX_N = 12;
-export const SMALL_SVDVALS_MAX_N = 10;
+export const SMALL_SVDVALS_MAX_N = 16;
 /** Largest m·n for the small SVD with vectors, and for values only. */
 export const SMALL_SVD_MAX_ELEMENTS = 160;
-export const SMALL_SVDVALS_MAX_ELEMENTS = 128;
+export const SMALL_SVDVALS_MAX_ELEMENTS = 256;
 /** Largest M for a full SVD on the small path. */
 export const SMALL_FULL_MAX_M = 16;
 /** Largest n for the Jacobi eigensolver with vectors, and for values only. */

@@ -22,6 +22,7 @@
  * output: never less accurate than the float32 LAPACK path (see docs/compat.md).
  */
 import type { FloatArray } from '../../core/matrix.js';
+import { bidiagonalDqds } from './bidiagonal-dqds.js';
 import { bidiagonalQr } from './bidiagonal-qr.js';
 import { accumulateLeft, accumulateRight, bidiagonalize } from './bidiagonalize.js';
 import { resultArray } from './results.js';
@@ -155,7 +156,9 @@ function factorize(a: FloatArray, m: number, n: number, mode: 0 | 1 | 2): number
     accumulateLeft(w, M, N, tauLeft, left, qCols);
     accumulateRight(w, N, tauRight, right);
   }
-  if (!bidiagonalQr(diagonal, superdiagonal, N, left, M, right, vectors)) return 0;
+  // Values only: dqds (no square roots per step, ~2× faster), the QR when dqds declines (see its header).
+  const done = (!vectors && bidiagonalDqds(diagonal, superdiagonal, N)) || bidiagonalQr(diagonal, superdiagonal, N, left, M, right, vectors);
+  if (!done) return 0;
   descendingOrder(diagonal, N, order);
   return p;
 }
