@@ -278,6 +278,9 @@ describe('non-regular files are refused, never read', () => {
 });
 
 describe('corrupted containers never crash: a result or an EffrankError (property)', () => {
+  // Hundreds of files written and read: 0.4 s on a quiet machine, past vitest's 5 s default under a loaded one.
+  const FUZZ_BUDGET_MS = 60_000;
+
   async function outcome(path: string, o: Parameters<typeof readFeatures>[1] = {}): Promise<string> {
     try {
       const f = await readFeatures(path, o);
@@ -302,7 +305,7 @@ describe('corrupted containers never crash: a result or an EffrankError (propert
       }),
       { numRuns: 150 },
     );
-  });
+  }, FUZZ_BUDGET_MS);
 
   it('.npz (stored and deflated) with random bytes overwritten', async () => {
     let k = 0;
@@ -319,5 +322,5 @@ describe('corrupted containers never crash: a result or an EffrankError (propert
         { numRuns: 100 },
       );
     }
-  });
+  }, FUZZ_BUDGET_MS);
 });
