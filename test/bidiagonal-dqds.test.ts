@@ -7,7 +7,6 @@
  * repeats; the refusal outside its exponent range; and the public svdvals
  * through it (n up to the values-only limit, float32 input) against numpy.
  */
-import { spawnSync } from 'node:child_process';
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -16,10 +15,10 @@ import { SVD } from '../src/compat/svd-js.js';
 import { bidiagonalDqds } from '../src/linalg/small/bidiagonal-dqds.js';
 import { SMALL_SVDVALS_MAX_ELEMENTS, SMALL_SVDVALS_MAX_N, useSmallSvd } from '../src/linalg/small/route.js';
 import { svdvals } from '../src/linalg/svd.js';
+import { mpmathSvdvals, python, pythonHas } from './helpers/python.js';
 import { Rng } from './helpers/rng.js';
 
-const PYTHON = '/usr/bin/python3';
-const HAS_MPMATH = spawnSync(PYTHON, ['-c', 'import numpy, mpmath'], { timeout: 30_000 }).status === 0;
+const HAS_MPMATH = pythonHas('numpy, mpmath');
 const EPS = 2 ** -52;
 
 const MPMATH_BIDIAGONAL = `
@@ -47,11 +46,6 @@ for c in json.load(sys.stdin):
 print(json.dumps(out))
 `;
 
-function python(script: string, input: unknown): unknown {
-  const run = spawnSync(PYTHON, ['-c', script], { input: JSON.stringify(input), encoding: 'utf8', timeout: 300_000, maxBuffer: 1 << 28 });
-  if (run.status !== 0) throw new Error(`python failed: ${run.stderr}`);
-  return JSON.parse(run.stdout);
-}
 
 interface Bidiagonal {
   d: number[];
@@ -228,21 +222,7 @@ describe.skipIf(!HAS_MPMATH)('svdvals through dqds against numpy', () => {
       for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) data[i * n + j] = (rng.normal() + (i === j ? 3 : 0)) * 10 ** ((-100 * j) / (n - 1));
       return { data, rows: n, cols: n };
     });
-    const ref = python(
-      `
-import json, sys, mpmath
-mpmath.mp.dps = 250
-out = []
-for c in json.load(sys.stdin):
-    A = mpmath.matrix(c['rows'], c['cols'])
-    for i in range(c['rows']):
-        for j in range(c['cols']):
-            A[i, j] = mpmath.mpf(c['data'][i * c['cols'] + j])
-    out.append(sorted([float(x) for x in mpmath.svd_r(A, compute_uv=False)], reverse=True))
-print(json.dumps(out))
-`,
-      mats.map((a) => ({ data: Array.from(a.data), rows: a.rows, cols: a.cols })),
-    ) as number[][];
+    const ref = mpmathSvdvals(mats, 250);
     mats.forEach((a, i) => {
       expect(useSmallSvd(a.rows, a.cols, 0)).toBe(true);
       expectRelative(Array.from(svdvals(a)), ref[i]!, 1e-13, `graded ${a.rows}×${a.cols}`);

@@ -6,7 +6,6 @@
  * errors). Every size up to the crossover and just above it, on random,
  * rank-deficient, repeated-value and graded matrices.
  */
-import { spawnSync } from 'node:child_process';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -26,10 +25,10 @@ import {
   toFloat32,
   transpose,
 } from './helpers/linalg.js';
+import { mpmathSvdvals, python, pythonHas } from './helpers/python.js';
 import { Rng } from './helpers/rng.js';
 
-const PYTHON = '/usr/bin/python3';
-const HAS_NUMPY = spawnSync(PYTHON, ['-c', 'import numpy, mpmath'], { timeout: 30_000 }).status === 0;
+const HAS_NUMPY = pythonHas('numpy, mpmath');
 
 type Kind = 'random' | 'rank-deficient' | 'repeated' | 'graded';
 const KINDS: Kind[] = ['random', 'rank-deficient', 'repeated', 'graded'];
@@ -56,12 +55,6 @@ function build(kind: Kind, m: number, n: number, seed: number): Dense {
   return matmul(matmul(qm, d), qn);
 }
 
-/** Runs a python script with JSON in and out (floats round-trip exactly through JSON). */
-function python(script: string, input: unknown): unknown {
-  const run = spawnSync(PYTHON, ['-c', script], { input: JSON.stringify(input), encoding: 'utf8', timeout: 120_000, maxBuffer: 1 << 28 });
-  if (run.status !== 0) throw new Error(`python failed: ${run.stderr}`);
-  return JSON.parse(run.stdout);
-}
 
 const NUMPY_SVDVALS = `
 import json, sys, numpy as np
@@ -195,21 +188,7 @@ describe.skipIf(!HAS_NUMPY)('small-matrix SVD: accuracy and extremes', () => {
       for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a.data[i * n + j] = (rng.normal() + (i === j ? 3 : 0)) * 10 ** ((-15 * j) / (n - 1));
       return a;
     });
-    const ref = python(
-      `
-import json, sys, mpmath
-mpmath.mp.dps = 40
-out = []
-for c in json.load(sys.stdin):
-    A = mpmath.matrix(c['rows'], c['cols'])
-    for i in range(c['rows']):
-        for j in range(c['cols']):
-            A[i, j] = mpmath.mpf(c['data'][i * c['cols'] + j])
-    out.append(sorted([float(x) for x in mpmath.svd_r(A, compute_uv=False)], reverse=True))
-print(json.dumps(out))
-`,
-      mats.map((a) => ({ data: Array.from(a.data), rows: a.rows, cols: a.cols })),
-    ) as number[][];
+    const ref = mpmathSvdvals(mats, 40);
     mats.forEach((a, idx) => {
       const s = svdvals(a);
       ref[idx]!.forEach((e, i) => expect(Math.abs(s[i]! - e) / e, `${a.rows}×${a.cols} σ[${i}] = ${e}`).toBeLessThanOrEqual(1e-13));

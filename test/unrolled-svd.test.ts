@@ -10,7 +10,6 @@
  * did run (it hands unusual matrices to the generic kernel) and that the
  * public functions and adapters return its numbers.
  */
-import { spawnSync } from 'node:child_process';
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -25,34 +24,16 @@ import { UNROLLED, U_AT, VT_AT, unrolledSvd2, unrolledSvd3 } from '../src/linalg
 import { svd, svdvals } from '../src/linalg/svd.js';
 import { binding } from '../src/native.js';
 import { type Dense, dominantEntry, matmul, orthonormalityError, randomOrthogonal, toFloat32 } from './helpers/linalg.js';
+import { mpmathSvdvals, python, pythonHas } from './helpers/python.js';
 import { Rng } from './helpers/rng.js';
 
-const PYTHON = '/usr/bin/python3';
-const HAS_NUMPY = spawnSync(PYTHON, ['-c', 'import numpy, mpmath'], { timeout: 30_000 }).status === 0;
+const HAS_NUMPY = pythonHas('numpy, mpmath');
 const EPS = 2 ** -52;
 
-function python(script: string, input: unknown): unknown {
-  const run = spawnSync(PYTHON, ['-c', script], { input: JSON.stringify(input), encoding: 'utf8', timeout: 120_000, maxBuffer: 1 << 26 });
-  if (run.status !== 0) throw new Error(`python failed: ${run.stderr}`);
-  return JSON.parse(run.stdout);
-}
 
 const NUMPY_SVDVALS = `
 import json, sys, numpy as np
 print(json.dumps([np.linalg.svd(np.array(c['data'], dtype=np.float64).reshape(c['n'], c['n']), compute_uv=False).tolist() for c in json.load(sys.stdin)]))
-`;
-const MPMATH_SVDVALS = `
-import json, sys, mpmath
-mpmath.mp.dps = 250
-out = []
-for c in json.load(sys.stdin):
-    n = c['n']
-    A = mpmath.matrix(n, n)
-    for i in range(n):
-        for j in range(n):
-            A[i, j] = mpmath.mpf(c['data'][i * n + j])
-    out.append(sorted([float(x) for x in mpmath.svd_r(A, compute_uv=False)], reverse=True))
-print(json.dumps(out))
 `;
 
 interface Case {
@@ -207,7 +188,7 @@ describe.skipIf(!HAS_NUMPY)('unrolled 2×2/3×3 SVD against numpy and mpmath', (
 
     it(`${n}×${n} graded (columns and rows scaled down to 1e-100): every σ to 2e-14 relative, against mpmath at 250 digits`, () => {
       const graded = all.filter((c) => c.label.includes('graded'));
-      const mp = python(MPMATH_SVDVALS, graded.map((c) => ({ data: Array.from(c.a.data), n }))) as number[][];
+      const mp = mpmathSvdvals(graded.map((c) => ({ data: c.a.data, rows: n, cols: n })), 250);
       graded.forEach((c, i) => {
         expect(kernel(c.a.data, n), c.label).toBeDefined();
         const s = svdvals(c.a);
