@@ -84,6 +84,11 @@ function cases(n: 2 | 3): Case[] {
     const b = rng.normals(n * n).map((v, k) => v + (Math.floor(k / n) === k % n ? 3 : 0));
     out.push({ label: `column-graded to 1e-${top}`, a: sq(n, b.map((v, k) => v * d[k % n]!)), unrolled: true });
     out.push({ label: `row-graded to 1e-${top} #${t}`, a: sq(n, b.map((v, k) => v * d[Math.floor(k / n)]!)), unrolled: true });
+    // Graded upwards (the tiny rows or columns first), and on both sides: the kernel sorts rows and columns.
+    const up = [...d].reverse();
+    out.push({ label: `column-graded upwards to 1e-${top}`, a: sq(n, b.map((v, k) => v * up[k % n]!)), unrolled: true });
+    out.push({ label: `row-graded upwards to 1e-${top}`, a: sq(n, b.map((v, k) => v * up[Math.floor(k / n)]!)), unrolled: true });
+    out.push({ label: `two-sided graded to 1e-${top}`, a: sq(n, b.map((v, k) => v * up[Math.floor(k / n)]! * d[k % n]!)), unrolled: true });
   }
   // Extreme but finite.
   for (const scale of [1e300, 1e-300, 1e-310, 5e-324 * 2 ** 40]) {
