@@ -6,6 +6,7 @@
 #include "kernels.hpp"
 #include "lapack.hpp"
 #include "memory.hpp"
+#include "svd_fallback.hpp"
 #include "svd_tall.hpp"
 #include "threads.hpp"
 
@@ -79,33 +80,6 @@ Targets<T> targetsFor(const Plan& p, Vectors vectors, T* u, T* vt) {
   return t;
 }
 
-template <class T>
-int runGesdd(T* b, const Plan& p, Vectors vectors, T* s, Targets<T>& t) {
-  const char jobz = jobFor(vectors);
-  std::vector<lapack_int> iwork(8 * static_cast<std::size_t>(p.k));
-  T query = 0;
-  int info = lapack::gesdd(jobz, p.M, p.N, b, p.M, s, t.left, t.ldLeft, t.right, t.ldRight, &query, -1, iwork.data());
-  checkLapackArgs(info, "?gesdd workspace query");
-  const lapack_int lwork = lapack::queriedSize(query);
-  auto work = allocateRaw<T>(static_cast<std::size_t>(lwork), "SVD workspace");
-  info = lapack::gesdd(jobz, p.M, p.N, b, p.M, s, t.left, t.ldLeft, t.right, t.ldRight, work.get(), lwork, iwork.data());
-  checkLapackArgs(info, "?gesdd");
-  return info;
-}
-
-template <class T>
-int runGesvd(T* b, const Plan& p, Vectors vectors, T* s, Targets<T>& t) {
-  const char job = jobFor(vectors);
-  T query = 0;
-  int info = lapack::gesvd(job, job, p.M, p.N, b, p.M, s, t.left, t.ldLeft, t.right, t.ldRight, &query, -1);
-  checkLapackArgs(info, "?gesvd workspace query");
-  const lapack_int lwork = lapack::queriedSize(query);
-  auto work = allocateRaw<T>(static_cast<std::size_t>(lwork), "SVD workspace");
-  info = lapack::gesvd(job, job, p.M, p.N, b, p.M, s, t.left, t.ldLeft, t.right, t.ldRight, work.get(), lwork);
-  checkLapackArgs(info, "?gesvd");
-  return info;
-}
-
 // Copies A into LAPACK's input layout (scanning for NaN/Inf on the way).
 template <class T>
 void loadInput(const T* a, Index m, Index n, const Plan& p, T* b) {
@@ -164,15 +138,8 @@ void svdKernel(const T* a, Index m, Index n, Vectors vectors, T* s, T* u, T* vt)
     return;
   }
   Targets<T> t = targetsFor(p, vectors, u, vt);
-  int info = runGesdd(b.get(), p, vectors, s, t);
-  if (info > 0) {
-    // Divide and conquer did not converge: retry with the QR-iteration SVD.
-    loadInput(a, m, n, p, b.get());
-    info = runGesvd(b.get(), p, vectors, s, t);
-    if (info > 0) {
-      throw Error(Code::NoConvergence, "SVD did not converge (?gesdd and ?gesvd, info " + std::to_string(info) + ")");
-    }
-  }
+  gesddOrGesvd(jobFor(vectors), p.M, p.N, b.get(), p.M, s, t.left, t.ldLeft, t.right, t.ldRight,
+               [&] { loadInput(a, m, n, p, b.get()); });
   if (vectors == Vectors::None) return;
   if (p.transposed) {
     // u (m×uCols, row-major) = U_A (m×leftCols, column-major); vt likewise from V_Aᵀ.

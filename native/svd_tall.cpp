@@ -17,6 +17,7 @@
 
 #include "errors.hpp"
 #include "memory.hpp"
+#include "svd_fallback.hpp"
 
 namespace effrank::detail {
 namespace {
@@ -35,29 +36,6 @@ void extractR(const T* b, lapack_int M, lapack_int N, bool transpose, T* r) {
     } else {
       for (lapack_int i = 0; i <= j; ++i) r[j + static_cast<std::size_t>(i) * N] = column[i];
     }
-  }
-}
-
-// The SVD of the N×N r (destroyed) into s, u (ldu) and vt (N×N); ?gesvd on a fresh copy if ?gesdd fails.
-template <class T>
-void squareSvd(T* r, const T* b, lapack_int M, lapack_int N, bool transpose, char job, T* s, T* u, lapack_int ldu,
-               T* vt) {
-  std::vector<lapack_int> iwork(8 * static_cast<std::size_t>(N));
-  T query = 0;
-  checkLapackArgs(lapack::gesdd(job, N, N, r, N, s, u, ldu, vt, N, &query, -1, iwork.data()), "?gesdd workspace query");
-  lapack_int lwork = lapack::queriedSize(query);
-  auto work = allocateRaw<T>(static_cast<std::size_t>(lwork), "SVD workspace");
-  int info = lapack::gesdd(job, N, N, r, N, s, u, ldu, vt, N, work.get(), lwork, iwork.data());
-  checkLapackArgs(info, "?gesdd");
-  if (info == 0) return;
-  extractR(b, M, N, transpose, r);
-  checkLapackArgs(lapack::gesvd(job, job, N, N, r, N, s, u, ldu, vt, N, &query, -1), "?gesvd workspace query");
-  lwork = lapack::queriedSize(query);
-  auto work2 = allocateRaw<T>(static_cast<std::size_t>(lwork), "SVD workspace");
-  info = lapack::gesvd(job, job, N, N, r, N, s, u, ldu, vt, N, work2.get(), lwork);
-  checkLapackArgs(info, "?gesvd");
-  if (info > 0) {
-    throw Error(Code::NoConvergence, "SVD did not converge (?gesdd and ?gesvd, info " + std::to_string(info) + ")");
   }
 }
 
@@ -92,7 +70,7 @@ void factorAndSolve(T* b, lapack_int M, lapack_int N, Vectors vectors, bool tran
   if (vectors == Vectors::None) {
     extractR(b, M, N, false, r.get());
     T dummy = 0;
-    squareSvd(r.get(), b, M, N, false, 'N', s, &dummy, 1, &dummy);
+    gesddOrGesvd('N', N, N, r.get(), N, s, &dummy, 1, &dummy, 1, [&] { extractR(b, M, N, false, r.get()); });
     return;
   }
   // transposed: the SVD of Rᵀ = V_R·Σ·U_Rᵀ, whose U (V_R) is V_B and whose
@@ -100,11 +78,11 @@ void factorAndSolve(T* b, lapack_int M, lapack_int N, Vectors vectors, bool tran
   // Otherwise U_R lands in the first N rows of left, ready for Q·C.
   extractR(b, M, N, transposed, r.get());
   if (transposed) {
-    squareSvd(r.get(), b, M, N, true, 'S', s, right, N, left);
+    gesddOrGesvd('S', N, N, r.get(), N, s, right, N, left, N, [&] { extractR(b, M, N, true, r.get()); });
     std::memset(left + nn, 0, sizeof(T) * (static_cast<std::size_t>(M) - N) * N);
     checkLapackArgs(lapack::gemqrt('R', 'T', N, M, N, nb, b, M, t.get(), nb, left, N, work.get()), "?gemqrt");
   } else {
-    squareSvd(r.get(), b, M, N, false, 'S', s, left, M, right);
+    gesddOrGesvd('S', N, N, r.get(), N, s, left, M, right, N, [&] { extractR(b, M, N, false, r.get()); });
     for (lapack_int j = 0; j < N; ++j) {
       std::memset(left + static_cast<std::size_t>(j) * M + N, 0, sizeof(T) * (static_cast<std::size_t>(M) - N));
     }
